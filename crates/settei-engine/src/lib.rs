@@ -1,0 +1,273 @@
+//! Pure evaluation: `evaluate(rules, snapshot) -> findings`.
+//!
+//! No I/O, no clock, no network. Each resource is converted to a CEL value
+//! once and every rule of its kind is evaluated against that one value.
+//!
+//! The engine never fails open: a rule whose resource kind was not collected,
+//! whose resource could not be read, or whose condition cannot be evaluated on
+//! the data yields `ERROR` with the cause, never `PASS`.
+
+mod convert;
+mod evidence;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use cel::{Context, Env};
+use chrono::NaiveDate;
+use settei_model::{
+    finding_id, CollectionError, ErrorCause, Finding, FindingError, Lang, Resource, Snapshot,
+    Status, Text,
+};
+use settei_rules::{Mute, Rule};
+
+pub use convert::json_to_cel;
+pub use evidence::project;
+
+/// Evaluates every rule of the snapshot's provider on the snapshot.
+///
+/// Findings are sorted by rule id, then resource id.
+pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
+    let env = Arc::new(Env::stdlib());
+    let rules: Vec<&Rule> = rules
+        .iter()
+        .filter(|r| r.provider == snapshot.provider)
+        .collect();
+    let params: Vec<cel::Value> = rules
+        .iter()
+        .map(|r| {
+            json_to_cel(&serde_json::Value::Object(
+                r.params.clone().into_iter().collect(),
+            ))
+        })
+        .collect();
+    let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        by_kind.entry(r.kind.as_str()).or_default().push(i);
+    }
+    let mut kind_errors: HashMap<&str, Vec<&CollectionError>> = HashMap::new();
+    let mut resource_errors: HashMap<&str, Vec<&CollectionError>> = HashMap::new();
+    for e in &snapshot.errors {
+        match &e.resource_id {
+            Some(id) => resource_errors.entry(id.as_str()).or_default().push(e),
+            None => kind_errors.entry(e.kind.as_str()).or_default().push(e),
+        }
+    }
+
+    let mut findings = Vec::new();
+
+    // Kinds that were not read at all, or not in some region.
+    for rule in &rules {
+        let collected = snapshot.collected_kinds.iter().any(|k| k == &rule.kind);
+        let errors = kind_errors
+            .get(rule.kind.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if !collected && errors.is_empty() {
+            let err = FindingError {
+                cause: ErrorCause::NotCollected,
+                operation: None,
+                message: format!(
+                    "the snapshot does not contain resource kind `{}`",
+                    rule.kind
+                ),
+            };
+            findings.push(scope_error(rule, snapshot, None, err));
+        }
+        for e in errors {
+            let err = FindingError {
+                cause: e.cause,
+                operation: e.operation.clone(),
+                message: e.message.clone(),
+            };
+            findings.push(scope_error(rule, snapshot, e.region.as_deref(), err));
+        }
+    }
+
+    for resource in &snapshot.resources {
+        let Some(rule_idx) = by_kind.get(resource.kind.as_str()) else {
+            continue;
+        };
+        let attrs = json_to_cel(&serde_json::Value::Object(resource.attributes.clone()));
+        let meta = json_to_cel(&serde_json::json!({
+            "id": resource.id,
+            "kind": resource.kind,
+            "name": resource.name,
+            "region": resource.region,
+            "tags": resource.tags,
+        }));
+        let mut ctx = Context::with_env(env.clone());
+        ctx.add_variable_from_value("r", attrs);
+        ctx.add_variable_from_value("resource", meta);
+        let errs = resource_errors
+            .get(resource.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for &i in rule_idx {
+            let rule = rules[i];
+            if let Some(e) = blocking_error(rule, errs) {
+                let err = FindingError {
+                    cause: e.cause,
+                    operation: e.operation.clone(),
+                    message: e.message.clone(),
+                };
+                findings.push(resource_finding(
+                    rule,
+                    snapshot,
+                    resource,
+                    Status::Error,
+                    Some(err),
+                ));
+                continue;
+            }
+            let mut scope = ctx.new_inner_scope();
+            scope.add_variable_from_value("params", params[i].clone());
+            let (status, error) = match rule.compiled.program.execute(&scope) {
+                Ok(cel::Value::Bool(true)) => (Status::Pass, None),
+                Ok(cel::Value::Bool(false)) => (Status::Fail, None),
+                Ok(other) => (
+                    Status::Error,
+                    Some(FindingError {
+                        cause: ErrorCause::Evaluation,
+                        operation: None,
+                        message: format!("the condition returned {other:?}, not a bool"),
+                    }),
+                ),
+                Err(e) => (
+                    Status::Error,
+                    Some(FindingError {
+                        cause: ErrorCause::Evaluation,
+                        operation: None,
+                        message: e.to_string(),
+                    }),
+                ),
+            };
+            findings.push(resource_finding(rule, snapshot, resource, status, error));
+        }
+    }
+    findings.sort_by(|a, b| (&a.rule_id, &a.resource_id).cmp(&(&b.rule_id, &b.resource_id)));
+    findings
+}
+
+/// Turns FAIL findings that an unexpired mute matches into MUTED.
+///
+/// Only FAIL is muted: an ERROR means the setting is unknown, and accepting
+/// an unknown risk would let a scan fail open.
+pub fn apply_mutes(findings: &mut [Finding], mutes: &[Mute], today: NaiveDate) {
+    for f in findings.iter_mut().filter(|f| f.status == Status::Fail) {
+        if let Some(m) = mutes
+            .iter()
+            .find(|m| m.applies(&f.rule_id, &f.resource_id, today))
+        {
+            f.status = Status::Muted;
+            f.mute = Some(m.info());
+        }
+    }
+}
+
+/// The collection error, if any, that makes `rule` unevaluable on a resource.
+fn blocking_error<'a>(rule: &Rule, errs: &[&'a CollectionError]) -> Option<&'a CollectionError> {
+    errs.iter().copied().find(|e| {
+        e.kind == rule.kind
+            && rule
+                .compiled
+                .reads
+                .iter()
+                .filter(|p| !p.starts_with("resource.") && !p.starts_with("params."))
+                .any(|p| {
+                    let top = p.split(['.', '[']).next().unwrap_or(p);
+                    e.covers_attribute(top)
+                })
+    })
+}
+
+fn resource_finding(
+    rule: &Rule,
+    snapshot: &Snapshot,
+    resource: &Resource,
+    status: Status,
+    error: Option<FindingError>,
+) -> Finding {
+    let evidence = evidence::collect(rule, resource);
+    Finding {
+        id: finding_id(&rule.id, &resource.id),
+        rule_id: rule.id.clone(),
+        status,
+        severity: rule.severity,
+        category: rule.category.clone(),
+        provider: snapshot.provider,
+        account: snapshot.account.clone(),
+        message: message(rule, &resource.name, status, error.as_ref()),
+        resource_id: resource.id.clone(),
+        resource_kind: resource.kind.clone(),
+        resource_name: resource.name.clone(),
+        region: resource.region.clone(),
+        evidence,
+        error,
+        mute: None,
+    }
+}
+
+/// An ERROR finding for a whole kind (in one region, or everywhere).
+fn scope_error(
+    rule: &Rule,
+    snapshot: &Snapshot,
+    region: Option<&str>,
+    err: FindingError,
+) -> Finding {
+    let region = region.unwrap_or("global");
+    let resource_id = format!(
+        "{}:{}:{}:{}",
+        snapshot.provider, snapshot.account, region, rule.kind
+    );
+    let name = format!("{} ({region})", rule.kind);
+    Finding {
+        id: finding_id(&rule.id, &resource_id),
+        rule_id: rule.id.clone(),
+        status: Status::Error,
+        severity: rule.severity,
+        category: rule.category.clone(),
+        provider: snapshot.provider,
+        account: snapshot.account.clone(),
+        message: message(rule, &name, Status::Error, Some(&err)),
+        resource_id,
+        resource_kind: rule.kind.clone(),
+        resource_name: name,
+        region: region.to_string(),
+        evidence: Default::default(),
+        error: Some(err),
+        mute: None,
+    }
+}
+
+fn message(rule: &Rule, name: &str, status: Status, error: Option<&FindingError>) -> Text {
+    let t = &rule.title;
+    match (status, error) {
+        (Status::Error, Some(e)) => {
+            let op = |lang| match &e.operation {
+                Some(op) => format!("{}, {op}", e.cause.label(lang)),
+                None => e.cause.label(lang).to_string(),
+            };
+            Text {
+                ja: format!(
+                    "「{name}」を評価できません（{}）: {}",
+                    op(Lang::Ja),
+                    e.message
+                ),
+                en: format!(
+                    "{name} could not be evaluated ({}): {}",
+                    op(Lang::En),
+                    e.message
+                ),
+            }
+        }
+        (Status::Pass, _) => Text {
+            ja: format!("「{name}」: {}", t.ja),
+            en: format!("{name}: {}", t.en),
+        },
+        _ => Text {
+            ja: format!("「{name}」が次を満たしていません: {}", t.ja),
+            en: format!("{name} does not meet: {}", t.en),
+        },
+    }
+}
