@@ -1,0 +1,39 @@
+//! The read-only guard: an interceptor on every client that refuses, before
+//! anything is sent, any operation outside the read-only policy.
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOnlyGuard;
+
+impl Intercept for ReadOnlyGuard {
+    fn name(&self) -> &'static str {
+        "settei::ReadOnlyGuard"
+    }
+
+    fn read_before_serialization(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let Some(meta) = cfg.load::<Metadata>() else {
+            return Err("settei refuses an AWS call whose operation it cannot identify".into());
+        };
+        if settei_provider::is_read_only_operation(meta.name()) {
+            Ok(())
+        } else {
+            Err(format!(
+                "settei is read-only and refuses to call {}:{}",
+                meta.service(),
+                meta.name()
+            )
+            .into())
+        }
+    }
+}

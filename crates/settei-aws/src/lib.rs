@@ -1,0 +1,242 @@
+//! settei's AWS adapter: reads live settings with the official AWS SDK for
+//! Rust and normalizes them into a [`Snapshot`].
+//!
+//! - Only read operations are called; [`guard::ReadOnlyGuard`] refuses
+//!   anything else on every client before it is sent.
+//! - Every call that fails is recorded as a [`settei_model::CollectionError`]
+//!   against the kind, region, resource and attributes it would have filled,
+//!   so that the engine reports ERROR for them instead of PASS.
+//! - Regions fan out concurrently with a bound; calls within a region run
+//!   concurrently; the SDK retries throttling with its adaptive mode.
+//!
+//! SDK types never leave this crate.
+
+mod credential_report;
+mod error;
+mod guard;
+mod iam;
+mod monitoring;
+pub mod policy;
+mod regional;
+mod s3;
+mod trail;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::Value;
+use settei_model::{Provider, Resource, Snapshot};
+use settei_provider::{Progress, SnapshotSink};
+
+pub use guard::ReadOnlyGuard;
+
+/// How to reach the account and what to read.
+#[derive(Debug, Clone)]
+pub struct AwsOptions {
+    /// A named profile from the shared config files.
+    pub profile: Option<String>,
+    /// Regions to read; empty means the profile's or environment's region.
+    pub regions: Vec<String>,
+    /// Read every region enabled for the account.
+    pub all_regions: bool,
+    /// Send every call to this endpoint (an emulator such as moto).
+    pub endpoint_url: Option<String>,
+    /// Assume this role before reading.
+    pub role_arn: Option<String>,
+    pub external_id: Option<String>,
+    /// Regions read at the same time.
+    pub region_concurrency: usize,
+    /// Per-resource calls in flight within one service.
+    pub call_concurrency: usize,
+    /// Attempts per call, including the first (adaptive retry on throttling).
+    pub max_attempts: u32,
+    /// Time limit for one call, retries included.
+    pub operation_timeout: Duration,
+}
+
+impl Default for AwsOptions {
+    fn default() -> Self {
+        AwsOptions {
+            profile: None,
+            regions: Vec::new(),
+            all_regions: false,
+            endpoint_url: None,
+            role_arn: None,
+            external_id: None,
+            region_concurrency: 4,
+            call_concurrency: 8,
+            max_attempts: 5,
+            operation_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Failures that stop collection altogether (nothing could be read).
+#[derive(Debug, thiserror::Error)]
+pub enum AwsError {
+    #[error("no AWS region: pass --region, or set one in the profile or AWS_REGION")]
+    NoRegion,
+    #[error("cannot identify the account (sts:GetCallerIdentity): {0}")]
+    Identity(String),
+    #[error("cannot list the account's regions (account:ListRegions): {0}")]
+    Regions(String),
+}
+
+/// Shared state of one collection run.
+pub(crate) struct Ctx {
+    pub sdk: SdkConfig,
+    pub account: String,
+    pub partition: String,
+    pub now: DateTime<Utc>,
+    pub sink: SnapshotSink,
+    pub opts: AwsOptions,
+    pub progress: Arc<dyn Progress>,
+}
+
+impl Ctx {
+    pub fn days_since(&self, t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
+        let t = t?;
+        let then = DateTime::<Utc>::from_timestamp(t.secs(), 0)?;
+        Some((self.now - then).num_days().max(0))
+    }
+
+    pub fn resource(&self, kind: &str, id: String, region: &str, name: String, attributes: Value) {
+        let attributes = match attributes {
+            Value::Object(m) => m,
+            _ => unreachable!("attributes are built as objects"),
+        };
+        self.sink.resource(Resource {
+            id,
+            kind: kind.to_string(),
+            region: region.to_string(),
+            name,
+            tags: Default::default(),
+            attributes,
+        });
+    }
+
+    /// The global region used for IAM, S3 listing and other account-wide calls.
+    pub fn home_region(&self) -> String {
+        self.sdk
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| "us-east-1".into())
+    }
+}
+
+/// Loads credentials and configuration the standard way (environment,
+/// profiles, SSO, web identity, IMDS), optionally assuming a role.
+pub async fn load_config(opts: &AwsOptions) -> SdkConfig {
+    let retry = RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1));
+    let timeouts = TimeoutConfig::builder()
+        .operation_timeout(opts.operation_timeout)
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry.clone())
+        .timeout_config(timeouts.clone());
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = opts.regions.first() {
+        loader = loader.region(Region::new(r.clone()));
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let base = loader.load().await;
+    let Some(role) = &opts.role_arn else {
+        return base;
+    };
+    let mut assume = aws_config::sts::AssumeRoleProvider::builder(role).session_name("settei-scan");
+    if let Some(x) = &opts.external_id {
+        assume = assume.external_id(x);
+    }
+    let provider = assume.configure(&base).build().await;
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry)
+        .timeout_config(timeouts)
+        .credentials_provider(provider);
+    if let Some(r) = base.region() {
+        loader = loader.region(r.clone());
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
+/// Collects the account's settings into a snapshot.
+pub async fn collect(opts: AwsOptions, progress: Arc<dyn Progress>) -> Result<Snapshot, AwsError> {
+    let sdk = load_config(&opts).await;
+    if sdk.region().is_none() {
+        return Err(AwsError::NoRegion);
+    }
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&sdk)
+            .interceptor(ReadOnlyGuard)
+            .build(),
+    );
+    let identity = sts.get_caller_identity().send().await.map_err(|e| {
+        AwsError::Identity(aws_smithy_types::error::display::DisplayErrorContext(&e).to_string())
+    })?;
+    let account = identity.account().unwrap_or_default().to_string();
+    let partition = identity
+        .arn()
+        .and_then(|a| a.split(':').nth(1))
+        .unwrap_or("aws")
+        .to_string();
+    let mut regions = opts.regions.clone();
+    if opts.all_regions {
+        regions = regional::enabled_regions(&sdk)
+            .await
+            .map_err(AwsError::Regions)?;
+    }
+    if regions.is_empty() {
+        regions.push(sdk.region().expect("checked").to_string());
+    }
+    regions.sort();
+    regions.dedup();
+    tracing::info!(%account, ?regions, "collecting");
+    let ctx = Arc::new(Ctx {
+        sdk,
+        account,
+        partition,
+        now: Utc::now(),
+        sink: SnapshotSink::new(),
+        opts,
+        progress,
+    });
+    ctx.progress.add_total(4 + regions.len() as u64);
+
+    // Account-wide services and per-region services, all at once.
+    let global = async {
+        let (buckets, _, _) = tokio::join!(
+            s3::collect(&ctx, &regions),
+            iam::collect(&ctx),
+            iam::collect_account_contact(&ctx)
+        );
+        buckets
+    };
+    let per_region =
+        settei_provider::bounded(regions.clone(), ctx.opts.region_concurrency, |region| {
+            let ctx = ctx.clone();
+            async move {
+                let out = regional::collect_region(&ctx, &region).await;
+                ctx.progress.advance(&region);
+                out
+            }
+        });
+    let (buckets, region_trails) = tokio::join!(global, per_region);
+    trail::normalize(&ctx, &regions, buckets, region_trails).await;
+    ctx.progress.advance("cloudtrail");
+
+    let ctx = Arc::into_inner(ctx).expect("all tasks finished");
+    let collected_at = ctx.now.to_rfc3339_opts(SecondsFormat::Secs, true);
+    Ok(ctx
+        .sink
+        .into_snapshot(Provider::Aws, ctx.account, regions, collected_at))
+}

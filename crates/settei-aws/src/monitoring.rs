@@ -1,0 +1,322 @@
+//! CloudWatch monitoring of security events (CIS 4.1–4.15): for each event
+//! class, a metric filter on a log group fed by a logging multi-region
+//! trail whose pattern covers the class, and an alarm with actions on the
+//! filter's metric.
+
+use serde_json::json;
+use settei_model::{CollectionError, ErrorCause};
+
+use crate::regional::{Alarm, MetricFilter, RegionData, TrailInfo};
+use crate::Ctx;
+
+pub const MONITORING: &str = "aws.cloudwatch.monitoring";
+
+/// Each monitored event class and the pattern terms a filter must contain
+/// (compared without white space, quotes or case).
+pub const CHECKS: &[(&str, &[&str])] = &[
+    (
+        "unauthorized_api_calls",
+        &[
+            "$.errorCode=*UnauthorizedOperation",
+            "$.errorCode=AccessDenied*",
+        ],
+    ),
+    (
+        "console_signin_without_mfa",
+        &[
+            "$.eventName=ConsoleLogin",
+            "$.additionalEventData.MFAUsed!=Yes",
+        ],
+    ),
+    (
+        "root_usage",
+        &[
+            "$.userIdentity.type=Root",
+            "$.userIdentity.invokedByNOTEXISTS",
+            "$.eventType!=AwsServiceEvent",
+        ],
+    ),
+    (
+        "iam_policy_changes",
+        &[
+            "DeleteGroupPolicy",
+            "DeleteRolePolicy",
+            "DeleteUserPolicy",
+            "PutGroupPolicy",
+            "PutRolePolicy",
+            "PutUserPolicy",
+            "CreatePolicy",
+            "DeletePolicy",
+            "CreatePolicyVersion",
+            "DeletePolicyVersion",
+            "AttachRolePolicy",
+            "DetachRolePolicy",
+            "AttachUserPolicy",
+            "DetachUserPolicy",
+            "AttachGroupPolicy",
+            "DetachGroupPolicy",
+        ],
+    ),
+    (
+        "cloudtrail_changes",
+        &[
+            "CreateTrail",
+            "UpdateTrail",
+            "DeleteTrail",
+            "StartLogging",
+            "StopLogging",
+        ],
+    ),
+    (
+        "console_auth_failures",
+        &[
+            "$.eventName=ConsoleLogin",
+            "$.errorMessage=Failedauthentication",
+        ],
+    ),
+    (
+        "cmk_disable_or_deletion",
+        &[
+            "$.eventSource=kms.amazonaws.com",
+            "DisableKey",
+            "ScheduleKeyDeletion",
+        ],
+    ),
+    (
+        "s3_bucket_policy_changes",
+        &[
+            "$.eventSource=s3.amazonaws.com",
+            "PutBucketAcl",
+            "PutBucketPolicy",
+            "PutBucketCors",
+            "PutBucketLifecycle",
+            "PutBucketReplication",
+            "DeleteBucketPolicy",
+            "DeleteBucketCors",
+            "DeleteBucketLifecycle",
+            "DeleteBucketReplication",
+        ],
+    ),
+    (
+        "config_changes",
+        &[
+            "$.eventSource=config.amazonaws.com",
+            "StopConfigurationRecorder",
+            "DeleteDeliveryChannel",
+            "PutDeliveryChannel",
+            "PutConfigurationRecorder",
+        ],
+    ),
+    (
+        "security_group_changes",
+        &[
+            "AuthorizeSecurityGroupIngress",
+            "AuthorizeSecurityGroupEgress",
+            "RevokeSecurityGroupIngress",
+            "RevokeSecurityGroupEgress",
+            "CreateSecurityGroup",
+            "DeleteSecurityGroup",
+        ],
+    ),
+    (
+        "nacl_changes",
+        &[
+            "CreateNetworkAcl",
+            "CreateNetworkAclEntry",
+            "DeleteNetworkAcl",
+            "DeleteNetworkAclEntry",
+            "ReplaceNetworkAclEntry",
+            "ReplaceNetworkAclAssociation",
+        ],
+    ),
+    (
+        "network_gateway_changes",
+        &[
+            "CreateCustomerGateway",
+            "DeleteCustomerGateway",
+            "AttachInternetGateway",
+            "CreateInternetGateway",
+            "DeleteInternetGateway",
+            "DetachInternetGateway",
+        ],
+    ),
+    (
+        "route_table_changes",
+        &[
+            "CreateRoute",
+            "CreateRouteTable",
+            "ReplaceRoute",
+            "ReplaceRouteTableAssociation",
+            "DeleteRouteTable",
+            "DeleteRoute",
+            "DisassociateRouteTable",
+        ],
+    ),
+    (
+        "vpc_changes",
+        &[
+            "CreateVpc",
+            "DeleteVpc",
+            "ModifyVpcAttribute",
+            "AcceptVpcPeeringConnection",
+            "CreateVpcPeeringConnection",
+            "DeleteVpcPeeringConnection",
+            "RejectVpcPeeringConnection",
+            "AttachClassicLinkVpc",
+            "DetachClassicLinkVpc",
+            "DisableVpcClassicLink",
+            "EnableVpcClassicLink",
+        ],
+    ),
+    (
+        "organizations_changes",
+        &[
+            "$.eventSource=organizations.amazonaws.com",
+            "AcceptHandshake",
+            "AttachPolicy",
+            "CreateAccount",
+            "CreateOrganizationalUnit",
+            "CreatePolicy",
+            "DeclineHandshake",
+            "DeleteOrganization",
+            "DeleteOrganizationalUnit",
+            "DeletePolicy",
+            "DetachPolicy",
+            "DisablePolicyType",
+            "EnablePolicyType",
+            "InviteAccountToOrganization",
+            "LeaveOrganization",
+            "MoveAccount",
+            "RemoveAccountFromOrganization",
+            "UpdatePolicy",
+            "UpdateOrganizationalUnit",
+        ],
+    ),
+];
+
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// Whether `pattern` covers every term: bare event names must appear as
+/// `$.eventName=<name>`, other terms literally.
+pub fn pattern_covers(pattern: &str, terms: &[&str]) -> bool {
+    let p = squash(pattern);
+    terms.iter().all(|t| {
+        let t = if t.starts_with('$') {
+            squash(t)
+        } else {
+            squash(&format!("$.eventName={t}"))
+        };
+        // `=` and `==` are both accepted by CloudWatch Logs.
+        p.contains(&t) || p.contains(&t.replacen('=', "==", 1))
+    })
+}
+
+pub fn normalize(ctx: &Ctx, trails: &[TrailInfo], failed_regions: &[String], data: &[RegionData]) {
+    ctx.sink.attempted(MONITORING);
+    let id = format!(
+        "arn:{}:cloudwatch::{}:security-monitoring",
+        ctx.partition, ctx.account
+    );
+    // Log groups fed by logging multi-region trails: "arn:aws:logs:REGION:ACCT:log-group:NAME:*".
+    let groups: Vec<(String, String, String)> = trails
+        .iter()
+        .filter(|t| t.multi_region && t.logging == Some(true))
+        .filter_map(|t| t.cw_log_group_arn.as_ref())
+        .filter_map(|arn| {
+            let parts: Vec<&str> = arn.split(':').collect();
+            (parts.len() >= 7 && parts[5] == "log-group").then(|| {
+                (
+                    arn.trim_end_matches(":*").to_string(),
+                    parts[3].to_string(),
+                    parts[6].to_string(),
+                )
+            })
+        })
+        .collect();
+    let mut alarms = serde_json::Map::new();
+    let mut unknown = Vec::new();
+    let mut causes: Vec<String> = failed_regions
+        .iter()
+        .map(|r| format!("trails in {r}"))
+        .collect();
+    for (check, terms) in CHECKS {
+        let mut found = false;
+        let mut blind = false;
+        for (_, region, name) in &groups {
+            let Some(d) = data.iter().find(|d| &d.region == region) else {
+                blind = true;
+                causes.push(format!(
+                    "region {region} of log group {name} was not scanned"
+                ));
+                continue;
+            };
+            let (Ok(filters), Ok(al)) = (&d.filters, &d.alarms) else {
+                blind = true;
+                causes.push(format!("metric filters or alarms in {region}"));
+                continue;
+            };
+            found |= covered(filters, al, name, terms);
+        }
+        if found || (!blind && failed_regions.is_empty()) {
+            alarms.insert(check.to_string(), json!(found));
+        } else {
+            unknown.push(format!("alarms.{check}"));
+        }
+    }
+    if !unknown.is_empty() {
+        causes.sort();
+        causes.dedup();
+        ctx.sink.error(CollectionError {
+            kind: MONITORING.into(),
+            region: None,
+            resource_id: Some(id.clone()),
+            attributes: vec!["alarms".into()],
+            cause: ErrorCause::Other,
+            operation: None,
+            message: format!("could not read: {}", causes.join(", ")),
+        });
+    }
+    let monitored: Vec<&String> = groups.iter().map(|(arn, _, _)| arn).collect();
+    let mut a = json!({ "monitored_log_groups": monitored });
+    if unknown.is_empty() {
+        a["alarms"] = serde_json::Value::Object(alarms);
+    }
+    ctx.resource(MONITORING, id, "global", "security-monitoring".into(), a);
+}
+
+fn covered(filters: &[MetricFilter], alarms: &[Alarm], group: &str, terms: &[&str]) -> bool {
+    filters
+        .iter()
+        .filter(|f| f.log_group == group && pattern_covers(&f.pattern, terms))
+        .any(|f| {
+            f.metrics.iter().any(|(ns, m)| {
+                alarms
+                    .iter()
+                    .any(|a| &a.namespace == ns && &a.metric == m && a.has_actions)
+            })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cis_patterns_are_recognized() {
+        let unauthorized =
+            r#"{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }"#;
+        assert!(pattern_covers(unauthorized, CHECKS[0].1));
+        let root = r#"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }"#;
+        assert!(pattern_covers(root, CHECKS[2].1));
+        assert!(!pattern_covers(unauthorized, CHECKS[2].1));
+        let trail = "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }";
+        assert!(pattern_covers(trail, CHECKS[4].1));
+        let partial = "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) }";
+        assert!(!pattern_covers(partial, CHECKS[4].1));
+    }
+}

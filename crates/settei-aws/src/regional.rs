@@ -1,0 +1,651 @@
+//! Per-region services: CloudTrail trails (normalized later with S3 facts),
+//! AWS Config, GuardDuty, Security Hub, IAM Access Analyzer, CloudWatch Logs
+//! groups and metric filters, CloudWatch alarms, and KMS keys.
+
+use aws_config::{Region, SdkConfig};
+use serde_json::json;
+
+use crate::error::{code, failure, Scope};
+use crate::{policy, Ctx, ReadOnlyGuard};
+
+pub const CONFIG: &str = "aws.config.region";
+pub const GUARDDUTY: &str = "aws.guardduty.region";
+pub const SECURITYHUB: &str = "aws.securityhub.region";
+pub const ANALYZER: &str = "aws.accessanalyzer.region";
+pub const LOG_GROUP: &str = "aws.logs.log_group";
+pub const KMS_KEY: &str = "aws.kms.key";
+
+macro_rules! regional_client {
+    ($sdk:ident, $ctx:expr, $region:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from(&$ctx.sdk)
+                .region(Region::new($region.to_string()))
+                .interceptor(ReadOnlyGuard)
+                .build(),
+        )
+    };
+}
+
+/// A trail as listed in its home region, before the S3 join.
+#[derive(Debug, Clone)]
+pub struct TrailInfo {
+    pub arn: String,
+    pub name: String,
+    pub home_region: String,
+    pub multi_region: bool,
+    pub log_file_validation: bool,
+    pub kms_key_id: Option<String>,
+    pub cw_log_group_arn: Option<String>,
+    pub bucket: Option<String>,
+    /// `None` when GetTrailStatus failed (the error is recorded).
+    pub logging: Option<bool>,
+    /// `None` when GetEventSelectors failed (the error is recorded).
+    pub selectors: Option<Selectors>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Selectors {
+    /// All / ReadOnly / WriteOnly / None.
+    pub management_events: String,
+    pub s3_object_write: bool,
+    pub s3_object_read: bool,
+}
+
+/// A metric filter: its log group, pattern and the metrics it feeds.
+#[derive(Debug, Clone)]
+pub struct MetricFilter {
+    pub log_group: String,
+    pub pattern: String,
+    pub metrics: Vec<(String, String)>,
+}
+
+/// An alarm on a metric, with whether it notifies anyone.
+#[derive(Debug, Clone)]
+pub struct Alarm {
+    pub namespace: String,
+    pub metric: String,
+    pub has_actions: bool,
+}
+
+/// What one region contributes to the cross-service normalization.
+#[derive(Debug)]
+pub struct RegionData {
+    pub region: String,
+    pub trails: Result<Vec<TrailInfo>, ()>,
+    pub filters: Result<Vec<MetricFilter>, ()>,
+    pub alarms: Result<Vec<Alarm>, ()>,
+}
+
+pub async fn collect_region(ctx: &Ctx, region: &str) -> RegionData {
+    let (trails, filters, alarms, _, _, _, _, _, _) = tokio::join!(
+        trails(ctx, region),
+        metric_filters(ctx, region),
+        alarms(ctx, region),
+        config(ctx, region),
+        guardduty(ctx, region),
+        securityhub(ctx, region),
+        analyzer(ctx, region),
+        log_groups(ctx, region),
+        kms(ctx, region),
+    );
+    RegionData {
+        region: region.to_string(),
+        trails,
+        filters,
+        alarms,
+    }
+}
+
+async fn trails(ctx: &Ctx, region: &str) -> Result<Vec<TrailInfo>, ()> {
+    let ct = regional_client!(aws_sdk_cloudtrail, ctx, region);
+    let kind = crate::trail::TRAIL;
+    ctx.sink.attempted(kind);
+    let list = match ct
+        .describe_trails()
+        .include_shadow_trails(false)
+        .send()
+        .await
+    {
+        Ok(out) => out.trail_list().to_vec(),
+        Err(e) => {
+            ctx.sink.error(failure(
+                Scope::kind(kind, Some(region)),
+                "cloudtrail",
+                "DescribeTrails",
+                &e,
+            ));
+            return Err(());
+        }
+    };
+    let mut out = Vec::new();
+    for t in list
+        .into_iter()
+        .filter(|t| t.home_region().is_none_or(|h| h == region))
+    {
+        let arn = t.trail_arn().unwrap_or_default().to_string();
+        let name = t.name().unwrap_or_default().to_string();
+        let logging = match ct.get_trail_status().name(&arn).send().await {
+            Ok(s) => Some(s.is_logging().unwrap_or(false)),
+            Err(e) => {
+                ctx.sink.error(failure(
+                    Scope::attrs(kind, Some(region), &arn, &["is_logging"]),
+                    "cloudtrail",
+                    "GetTrailStatus",
+                    &e,
+                ));
+                None
+            }
+        };
+        let selectors = match ct.get_event_selectors().trail_name(&arn).send().await {
+            Ok(s) => Some(selectors_of(&s)),
+            Err(e) => {
+                ctx.sink.error(failure(
+                    Scope::attrs(kind, Some(region), &arn, &["management_events"]),
+                    "cloudtrail",
+                    "GetEventSelectors",
+                    &e,
+                ));
+                None
+            }
+        };
+        out.push(TrailInfo {
+            arn,
+            name,
+            home_region: t.home_region().unwrap_or(region).to_string(),
+            multi_region: t.is_multi_region_trail().unwrap_or(false),
+            log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
+            kms_key_id: t.kms_key_id().map(str::to_string),
+            cw_log_group_arn: t.cloud_watch_logs_log_group_arn().map(str::to_string),
+            bucket: t.s3_bucket_name().map(str::to_string),
+            logging,
+            selectors,
+        });
+    }
+    Ok(out)
+}
+
+fn selectors_of(
+    s: &aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput,
+) -> Selectors {
+    use aws_sdk_cloudtrail::types::ReadWriteType;
+    let mut out = Selectors {
+        management_events: "None".into(),
+        ..Default::default()
+    };
+    let mut read = false;
+    let mut write = false;
+    for sel in s.event_selectors() {
+        let rw = sel.read_write_type().cloned().unwrap_or(ReadWriteType::All);
+        let (r, w) = match rw {
+            ReadWriteType::All => (true, true),
+            ReadWriteType::ReadOnly => (true, false),
+            ReadWriteType::WriteOnly => (false, true),
+            _ => (false, false),
+        };
+        if sel.include_management_events().unwrap_or(true) {
+            read |= r;
+            write |= w;
+        }
+        for d in sel.data_resources() {
+            let all_buckets = d
+                .values()
+                .iter()
+                .any(|v| v == "arn:aws:s3" || v == "arn:aws:s3:::");
+            if d.r#type() == Some("AWS::S3::Object") && all_buckets {
+                out.s3_object_read |= r;
+                out.s3_object_write |= w;
+            }
+        }
+    }
+    for adv in s.advanced_event_selectors() {
+        let field = |name: &str| adv.field_selectors().iter().find(|f| f.field() == name);
+        let equals =
+            |name: &str, v: &str| field(name).is_some_and(|f| f.equals().iter().any(|x| x == v));
+        let read_only =
+            field("readOnly").map(|f| f.equals().iter().map(String::as_str).collect::<Vec<_>>());
+        let (r, w) = match read_only.as_deref() {
+            Some(["true"]) => (true, false),
+            Some(["false"]) => (false, true),
+            _ => (true, true),
+        };
+        if equals("eventCategory", "Management") {
+            read |= r;
+            write |= w;
+        }
+        if equals("eventCategory", "Data")
+            && equals("resources.type", "AWS::S3::Object")
+            && field("resources.ARN").is_none()
+        {
+            out.s3_object_read |= r;
+            out.s3_object_write |= w;
+        }
+    }
+    out.management_events = match (read, write) {
+        (true, true) => "All",
+        (true, false) => "ReadOnly",
+        (false, true) => "WriteOnly",
+        (false, false) => "None",
+    }
+    .into();
+    out
+}
+
+async fn metric_filters(ctx: &Ctx, region: &str) -> Result<Vec<MetricFilter>, ()> {
+    let logs = regional_client!(aws_sdk_cloudwatchlogs, ctx, region);
+    match logs
+        .describe_metric_filters()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(list) => Ok(list
+            .into_iter()
+            .map(|f| MetricFilter {
+                log_group: f.log_group_name().unwrap_or_default().to_string(),
+                pattern: f.filter_pattern().unwrap_or_default().to_string(),
+                metrics: f
+                    .metric_transformations()
+                    .iter()
+                    .map(|m| {
+                        (
+                            m.metric_namespace().to_string(),
+                            m.metric_name().to_string(),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect()),
+        Err(e) => {
+            ctx.sink.error(failure(
+                Scope::kind(crate::monitoring::MONITORING, Some(region)),
+                "logs",
+                "DescribeMetricFilters",
+                &e,
+            ));
+            Err(())
+        }
+    }
+}
+
+async fn alarms(ctx: &Ctx, region: &str) -> Result<Vec<Alarm>, ()> {
+    let cw = regional_client!(aws_sdk_cloudwatch, ctx, region);
+    match cw
+        .describe_alarms()
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(pages) => Ok(pages
+            .iter()
+            .flat_map(|p| p.metric_alarms())
+            .map(|a| Alarm {
+                namespace: a.namespace().unwrap_or_default().to_string(),
+                metric: a.metric_name().unwrap_or_default().to_string(),
+                has_actions: !a.alarm_actions().is_empty(),
+            })
+            .collect()),
+        Err(e) => {
+            ctx.sink.error(failure(
+                Scope::kind(crate::monitoring::MONITORING, Some(region)),
+                "cloudwatch",
+                "DescribeAlarms",
+                &e,
+            ));
+            Err(())
+        }
+    }
+}
+
+fn region_id(ctx: &Ctx, service: &str, region: &str) -> String {
+    format!(
+        "arn:{}:{service}:{region}:{}:settings",
+        ctx.partition, ctx.account
+    )
+}
+
+async fn config(ctx: &Ctx, region: &str) {
+    ctx.sink.attempted(CONFIG);
+    let cfg = regional_client!(aws_sdk_config, ctx, region);
+    let scope = || Scope::kind(CONFIG, Some(region));
+    let recorders = match cfg.describe_configuration_recorders().send().await {
+        Ok(o) => o.configuration_recorders().to_vec(),
+        Err(e) => {
+            return ctx.sink.error(failure(
+                scope(),
+                "config",
+                "DescribeConfigurationRecorders",
+                &e,
+            ))
+        }
+    };
+    let statuses = match cfg.describe_configuration_recorder_status().send().await {
+        Ok(o) => o.configuration_recorders_status().to_vec(),
+        Err(e) => {
+            return ctx.sink.error(failure(
+                scope(),
+                "config",
+                "DescribeConfigurationRecorderStatus",
+                &e,
+            ))
+        }
+    };
+    let channels = match cfg.describe_delivery_channels().send().await {
+        Ok(o) => o.delivery_channels().len(),
+        Err(e) => {
+            return ctx
+                .sink
+                .error(failure(scope(), "config", "DescribeDeliveryChannels", &e))
+        }
+    };
+    let rec = recorders.first();
+    let group = rec.and_then(|r| r.recording_group());
+    let attrs = json!({
+        "recorder_exists": rec.is_some(),
+        "recording": statuses.iter().any(|s| s.recording()),
+        "all_supported": group.is_some_and(|g| g.all_supported()),
+        "include_global_resources": group.is_some_and(|g| g.include_global_resource_types()),
+        "delivery_channel_exists": channels > 0,
+    });
+    ctx.resource(
+        CONFIG,
+        region_id(ctx, "config", region),
+        region,
+        format!("config-{region}"),
+        attrs,
+    );
+}
+
+async fn guardduty(ctx: &Ctx, region: &str) {
+    ctx.sink.attempted(GUARDDUTY);
+    let gd = regional_client!(aws_sdk_guardduty, ctx, region);
+    let ids = match gd.list_detectors().send().await {
+        Ok(o) => o.detector_ids().to_vec(),
+        Err(e) => {
+            return ctx.sink.error(failure(
+                Scope::kind(GUARDDUTY, Some(region)),
+                "guardduty",
+                "ListDetectors",
+                &e,
+            ))
+        }
+    };
+    let mut enabled = false;
+    for id in ids {
+        match gd.get_detector().detector_id(&id).send().await {
+            Ok(d) => {
+                enabled |= d.status() == Some(&aws_sdk_guardduty::types::DetectorStatus::Enabled)
+            }
+            Err(e) => {
+                return ctx.sink.error(failure(
+                    Scope::kind(GUARDDUTY, Some(region)),
+                    "guardduty",
+                    "GetDetector",
+                    &e,
+                ))
+            }
+        }
+    }
+    ctx.resource(
+        GUARDDUTY,
+        region_id(ctx, "guardduty", region),
+        region,
+        format!("guardduty-{region}"),
+        json!({ "detector_enabled": enabled }),
+    );
+}
+
+async fn securityhub(ctx: &Ctx, region: &str) {
+    ctx.sink.attempted(SECURITYHUB);
+    let sh = regional_client!(aws_sdk_securityhub, ctx, region);
+    let enabled = match sh.describe_hub().send().await {
+        Ok(_) => true,
+        // Security Hub answers "not subscribed" when it is off.
+        Err(e)
+            if matches!(
+                code(&e),
+                Some("InvalidAccessException" | "ResourceNotFoundException")
+            ) =>
+        {
+            false
+        }
+        Err(e) => {
+            return ctx.sink.error(failure(
+                Scope::kind(SECURITYHUB, Some(region)),
+                "securityhub",
+                "DescribeHub",
+                &e,
+            ))
+        }
+    };
+    ctx.resource(
+        SECURITYHUB,
+        region_id(ctx, "securityhub", region),
+        region,
+        format!("securityhub-{region}"),
+        json!({ "enabled": enabled }),
+    );
+}
+
+async fn analyzer(ctx: &Ctx, region: &str) {
+    use aws_sdk_accessanalyzer::types::{AnalyzerStatus, Criterion};
+    ctx.sink.attempted(ANALYZER);
+    let aa = regional_client!(aws_sdk_accessanalyzer, ctx, region);
+    let analyzers = match aa
+        .list_analyzers()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(a) => a,
+        Err(e) => {
+            return ctx.sink.error(failure(
+                Scope::kind(ANALYZER, Some(region)),
+                "access-analyzer",
+                "ListAnalyzers",
+                &e,
+            ))
+        }
+    };
+    let active: Vec<_> = analyzers
+        .iter()
+        .filter(|a| a.status() == &AnalyzerStatus::Active)
+        .collect();
+    let mut findings = 0usize;
+    for a in &active {
+        let active_only = Criterion::builder().eq("ACTIVE").build();
+        match aa
+            .list_findings()
+            .analyzer_arn(a.arn())
+            .filter("status", active_only)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+        {
+            Ok(f) => findings += f.len(),
+            Err(e) => {
+                return ctx.sink.error(failure(
+                    Scope::kind(ANALYZER, Some(region)),
+                    "access-analyzer",
+                    "ListFindings",
+                    &e,
+                ))
+            }
+        }
+    }
+    let attrs = json!({ "active_analyzers": active.len(), "active_findings": findings });
+    ctx.resource(
+        ANALYZER,
+        region_id(ctx, "access-analyzer", region),
+        region,
+        format!("access-analyzer-{region}"),
+        attrs,
+    );
+}
+
+async fn log_groups(ctx: &Ctx, region: &str) {
+    ctx.sink.attempted(LOG_GROUP);
+    let logs = regional_client!(aws_sdk_cloudwatchlogs, ctx, region);
+    let groups = match logs
+        .describe_log_groups()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(g) => g,
+        Err(e) => {
+            return ctx.sink.error(failure(
+                Scope::kind(LOG_GROUP, Some(region)),
+                "logs",
+                "DescribeLogGroups",
+                &e,
+            ))
+        }
+    };
+    for g in groups {
+        let name = g.log_group_name().unwrap_or_default().to_string();
+        let arn = g
+            .arn()
+            .map(|a| a.trim_end_matches(":*").to_string())
+            .unwrap_or_else(|| {
+                format!(
+                    "arn:{}:logs:{region}:{}:log-group:{name}",
+                    ctx.partition, ctx.account
+                )
+            });
+        let attrs =
+            json!({ "retention_days": g.retention_in_days(), "kms_key_id": g.kms_key_id() });
+        ctx.resource(LOG_GROUP, arn, region, name, attrs);
+    }
+}
+
+async fn kms(ctx: &Ctx, region: &str) {
+    use aws_sdk_kms::types::{KeyManagerType, KeySpec, KeyState};
+    ctx.sink.attempted(KMS_KEY);
+    let kms = regional_client!(aws_sdk_kms, ctx, region);
+    let keys = match kms
+        .list_keys()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(k) => k,
+        Err(e) => {
+            return ctx.sink.error(failure(
+                Scope::kind(KMS_KEY, Some(region)),
+                "kms",
+                "ListKeys",
+                &e,
+            ))
+        }
+    };
+    settei_provider::bounded(keys, ctx.opts.call_concurrency, |k| {
+        let kms = &kms;
+        async move {
+            let key_id = k.key_id().unwrap_or_default().to_string();
+            let arn = k.key_arn().map(str::to_string).unwrap_or_else(|| {
+                format!(
+                    "arn:{}:kms:{region}:{}:key/{key_id}",
+                    ctx.partition, ctx.account
+                )
+            });
+            let meta = match kms.describe_key().key_id(&key_id).send().await {
+                Ok(o) => o.key_metadata().cloned(),
+                Err(e) => {
+                    return ctx.sink.error(failure(
+                        Scope {
+                            kind: KMS_KEY,
+                            region: Some(region),
+                            resource_id: Some(&arn),
+                            attributes: &[],
+                        },
+                        "kms",
+                        "DescribeKey",
+                        &e,
+                    ))
+                }
+            };
+            let Some(meta) = meta else { return };
+            let manager = meta.key_manager().map(|m| m.as_str().to_string());
+            let spec = meta.key_spec().map(|s| s.as_str().to_string());
+            let state = meta.key_state().map(|s| s.as_str().to_string());
+            let mut attrs = json!({ "key_manager": manager, "key_spec": spec, "key_state": state });
+            let rotatable = meta.key_manager() == Some(&KeyManagerType::Customer)
+                && meta.key_spec() == Some(&KeySpec::SymmetricDefault)
+                && meta.key_state() == Some(&KeyState::Enabled);
+            if rotatable {
+                match kms.get_key_rotation_status().key_id(&key_id).send().await {
+                    Ok(o) => attrs["rotation_enabled"] = json!(o.key_rotation_enabled()),
+                    Err(e) => ctx.sink.error(failure(
+                        Scope::attrs(KMS_KEY, Some(region), &arn, &["rotation_enabled"]),
+                        "kms",
+                        "GetKeyRotationStatus",
+                        &e,
+                    )),
+                }
+            } else {
+                attrs["rotation_enabled"] = json!(false);
+            }
+            match kms
+                .get_key_policy()
+                .key_id(&key_id)
+                .policy_name("default")
+                .send()
+                .await
+            {
+                Ok(o) => match o.policy().and_then(policy::parse_document) {
+                    Some(doc) => {
+                        attrs["policy_public"] = json!(policy::allows_public_principal(&doc))
+                    }
+                    None => ctx.sink.error(crate::error::unknown_shape(
+                        Scope::attrs(KMS_KEY, Some(region), &arn, &["policy_public"]),
+                        "kms:GetKeyPolicy",
+                        "the key policy is not JSON",
+                    )),
+                },
+                Err(e) => ctx.sink.error(failure(
+                    Scope::attrs(KMS_KEY, Some(region), &arn, &["policy_public"]),
+                    "kms",
+                    "GetKeyPolicy",
+                    &e,
+                )),
+            }
+            ctx.resource(KMS_KEY, arn, region, meta.key_id().to_string(), attrs);
+        }
+    })
+    .await;
+}
+
+/// The regions enabled for the account (account:ListRegions).
+pub async fn enabled_regions(sdk: &SdkConfig) -> Result<Vec<String>, String> {
+    use aws_sdk_account::types::RegionOptStatus;
+    let client = aws_sdk_account::Client::from_conf(
+        aws_sdk_account::config::Builder::from(sdk)
+            .interceptor(ReadOnlyGuard)
+            .build(),
+    );
+    let regions = client
+        .list_regions()
+        .region_opt_status_contains(RegionOptStatus::Enabled)
+        .region_opt_status_contains(RegionOptStatus::EnabledByDefault)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| aws_smithy_types::error::display::DisplayErrorContext(&e).to_string())?;
+    Ok(regions
+        .iter()
+        .filter_map(|r| r.region_name().map(str::to_string))
+        .collect())
+}
