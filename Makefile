@@ -1,0 +1,51 @@
+# settei — build, test, demo and benchmark entry points.
+#
+#   make demo   scan the bundled demo snapshot and print findings by guideline category
+#   make test   formatting, lints, every test (what CI runs through .ci/run)
+#   make bench  evaluation speed and peak memory over a generated 100,000-resource snapshot
+#   make docs   regenerate docs/rules.md, docs/categories.md, docs/kinds.md, docs/snapshot.schema.json
+
+# One target directory outside the clone, shared between clones and runs.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/settei-target
+CARGO ?= cargo
+# Keep builds within the machine: two cores.
+export CARGO_BUILD_JOBS ?= 2
+
+DEMO_SNAPSHOT := fixtures/snapshots/demo-aws.json
+OUT := out
+
+.PHONY: all build demo test fmt-check lint unit docs docs-check bench clean
+
+all: build
+
+build:
+	$(CARGO) build --locked --bin settei
+
+demo: build
+	@mkdir -p $(OUT)
+	$(CARGO_TARGET_DIR)/debug/settei scan --snapshot $(DEMO_SNAPSHOT)
+	$(CARGO_TARGET_DIR)/debug/settei scan --snapshot $(DEMO_SNAPSHOT) --format json -o $(OUT)/demo-report.json
+	@echo "JSON report: $(OUT)/demo-report.json"
+
+test: fmt-check lint unit
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+lint:
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+
+unit:
+	$(CARGO) test --locked --workspace
+
+docs:
+	$(CARGO) xtask docs
+
+docs-check:
+	$(CARGO) xtask docs --check
+
+bench:
+	$(CARGO) run --locked --release --quiet --package xtask -- bench --resources 100000
+
+clean:
+	rm -rf $(OUT)

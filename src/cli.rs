@@ -1,0 +1,448 @@
+//! Command-line arguments and the commands behind them.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use settei_model::{Lang, Provider, Severity, Status};
+use settei_report::{docs, json, table, ReportInput};
+
+/// Exit code: the scan found nothing at or above `--fail-on`.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: FAIL or ERROR findings at or above `--fail-on`.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: bad usage, bad input (rule, snapshot, config) or a failure to run.
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "settei",
+    version,
+    about = "Cloud configuration posture scanner mapped to the MIC cloud-settings guideline / 総務省クラウド設定ガイドライン準拠の設定診断ツール"
+)]
+#[command(
+    after_help = "Exit codes: 0 = no FAIL/ERROR finding at or above --fail-on, 1 = such findings, 2 = usage or input error.\n終了コード: 0 = --fail-on 以上の不適合・評価不能なし、1 = あり、2 = 使い方または入力の誤り。"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// More log output on stderr (-v info, -vv debug); SETTEI_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Evaluate the rules on a snapshot or a live account / スナップショットまたはアカウントを診断する
+    Scan(Box<ScanArgs>),
+    /// Collect settings into a snapshot without evaluating / 設定を収集してスナップショットに保存する
+    #[command(subcommand)]
+    Collect(CollectTarget),
+    /// List or show rules / ルールの一覧・詳細
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Print the guideline's category table / ガイドラインの設定項目類型を表示する
+    Guideline(LangArg),
+    /// Check a directory of rules and report every problem / ルールディレクトリを検証する
+    ValidateRules {
+        /// The directory (laid over the embedded rules, as with --rules).
+        dir: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct LangArg {
+    /// Output language; defaults to Japanese under a Japanese locale, else English.
+    #[arg(long, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// One line per rule.
+    List {
+        #[command(flatten)]
+        lang: LangArg,
+        #[arg(long, value_parser = parse_provider)]
+        provider: Option<Provider>,
+        #[command(flatten)]
+        rules: RulesArg,
+    },
+    /// Everything about one rule.
+    Show {
+        id: String,
+        #[command(flatten)]
+        lang: LangArg,
+        #[command(flatten)]
+        rules: RulesArg,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArg {
+    /// Extra rule directory: adds rules and overrides embedded ones with the same id (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ScanArgs {
+    /// Read a live account instead of a snapshot.
+    #[command(subcommand)]
+    pub target: Option<ScanTarget>,
+    /// A snapshot written by `settei collect` (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScanTarget {
+    /// Collect an AWS account live, then evaluate / AWS アカウントを収集して診断する
+    Aws {
+        #[command(flatten)]
+        aws: AwsArgs,
+        /// Also save the collected snapshot to FILE.
+        #[arg(long, value_name = "FILE")]
+        save_snapshot: Option<PathBuf>,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CollectTarget {
+    /// Collect an AWS account's settings into a snapshot / AWS アカウントの設定を収集する
+    Aws {
+        #[command(flatten)]
+        aws: AwsArgs,
+        /// Where to write the snapshot (atomically).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AwsArgs {
+    /// Named profile from the shared AWS config files.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Region to read (repeatable); default: the profile's or AWS_REGION.
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Read every region enabled for the account.
+    #[arg(long, conflicts_with = "regions")]
+    pub all_regions: bool,
+    /// Send every call to this endpoint (e.g. a local emulator).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Assume this role before reading.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// External id for --role-arn.
+    #[arg(long, value_name = "ID", requires = "role_arn")]
+    pub external_id: Option<String>,
+    /// Regions read at the same time.
+    #[arg(long, default_value_t = 4)]
+    pub region_concurrency: usize,
+    /// Attempts per API call, first included (adaptive retry on throttling).
+    #[arg(long, default_value_t = 5)]
+    pub max_attempts: u32,
+    /// Time limit per API call in seconds, retries included.
+    #[arg(long, default_value_t = 60)]
+    pub call_timeout: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub lang: LangArg,
+    /// Only these severities (comma-separated: critical,high,medium,low,info).
+    #[arg(long, value_delimiter = ',', value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
+    /// Only these guideline categories (comma-separated, e.g. 1,4.2).
+    #[arg(long, value_delimiter = ',')]
+    pub category: Vec<String>,
+    /// Only these statuses (comma-separated: fail,error,muted,pass).
+    #[arg(long, value_delimiter = ',', value_parser = parse_status)]
+    pub status: Vec<Status>,
+    /// List PASS findings in the table too.
+    #[arg(long)]
+    pub show_pass: bool,
+    /// Exit 1 when a FAIL or ERROR finding has this severity or higher.
+    #[arg(long, value_parser = parse_severity, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+    /// Configuration file: rule parameters and accepted risks (mutes).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RulesArg,
+}
+
+impl AwsArgs {
+    fn options(&self) -> settei_aws::AwsOptions {
+        settei_aws::AwsOptions {
+            profile: self.profile.clone(),
+            regions: self.regions.clone(),
+            all_regions: self.all_regions,
+            endpoint_url: self.endpoint_url.clone(),
+            role_arn: self.role_arn.clone(),
+            external_id: self.external_id.clone(),
+            region_concurrency: self.region_concurrency.max(1),
+            max_attempts: self.max_attempts.max(1),
+            operation_timeout: std::time::Duration::from_secs(self.call_timeout.max(1)),
+            ..Default::default()
+        }
+    }
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse()
+}
+fn parse_provider(s: &str) -> Result<Provider, String> {
+    s.parse()
+}
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+fn parse_status(s: &str) -> Result<Status, String> {
+    s.parse()
+}
+
+impl LangArg {
+    fn resolve(&self) -> Lang {
+        self.lang.unwrap_or_else(|| {
+            let var = |k| std::env::var(k).ok();
+            let (all, messages, lang) = (var("LC_ALL"), var("LC_MESSAGES"), var("LANG"));
+            Lang::from_locale([all.as_deref(), messages.as_deref(), lang.as_deref()])
+        })
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Scan(args) => match (args.target, args.snapshot) {
+            (
+                Some(ScanTarget::Aws {
+                    aws,
+                    save_snapshot,
+                    report,
+                }),
+                None,
+            ) => {
+                let snapshot = crate::collect::aws(&aws.options())?;
+                if let Some(path) = &save_snapshot {
+                    crate::collect::write_snapshot(path, &snapshot)?;
+                }
+                scan(report, Source::Collected(Box::new(snapshot)))
+            }
+            (None, Some(path)) => scan(args.report, Source::File(path)),
+            _ => bail!("give either --snapshot FILE or a target such as `settei scan aws`"),
+        },
+        Command::Collect(CollectTarget::Aws { aws, output }) => {
+            let snapshot = crate::collect::aws(&aws.options())?;
+            crate::collect::write_snapshot(&output, &snapshot)?;
+            eprintln!(
+                "{}: {} resources, {} collection errors",
+                output.display(),
+                snapshot.resources.len(),
+                snapshot.errors.len()
+            );
+            Ok(ExitCode::from(EXIT_OK))
+        }
+        Command::Rules(RulesCommand::List {
+            lang,
+            provider,
+            rules,
+        }) => {
+            let catalog = crate::input::load_catalog(&rules.dirs)?;
+            let lang = lang.resolve();
+            let mut out = String::new();
+            for r in catalog
+                .rules
+                .iter()
+                .filter(|r| provider.is_none_or(|p| r.provider == p))
+            {
+                out.push_str(&format!(
+                    "{:<22} {:<8} {:<4} {:<28} {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    r.category,
+                    r.kind,
+                    r.title.get(lang)
+                ));
+            }
+            crate::output::write(None, &out)?;
+            Ok(ExitCode::from(EXIT_OK))
+        }
+        Command::Rules(RulesCommand::Show { id, lang, rules }) => {
+            let catalog = crate::input::load_catalog(&rules.dirs)?;
+            let lang = lang.resolve();
+            let Some(r) = catalog.rule(&id) else {
+                bail!("no rule `{id}` (see `settei rules list`)")
+            };
+            let cat = catalog.guideline.category(&r.category).expect("validated");
+            let labels = match lang {
+                Lang::Ja => [
+                    "深刻度",
+                    "類型",
+                    "対象",
+                    "対策",
+                    "参照",
+                    "リスク",
+                    "対処",
+                    "条件",
+                    "パラメータ",
+                ],
+                Lang::En => [
+                    "Severity",
+                    "Category",
+                    "Kind",
+                    "Measures",
+                    "References",
+                    "Risk",
+                    "Remediation",
+                    "Condition",
+                    "Parameters",
+                ],
+            };
+            let mut out = format!("{}  {}\n\n", r.id, r.title.get(lang));
+            out.push_str(&format!("{}: {}\n", labels[0], r.severity.label(lang)));
+            out.push_str(&format!(
+                "{}: {} {}\n",
+                labels[1],
+                cat.id,
+                cat.name.get(lang)
+            ));
+            out.push_str(&format!("{}: {}\n", labels[2], r.kind));
+            out.push_str(&format!("{}: {}\n", labels[3], r.measures.join(", ")));
+            out.push_str(&format!("{}: {}\n\n", labels[4], r.references.join(", ")));
+            out.push_str(&format!(
+                "{}:\n  {}\n\n",
+                labels[5],
+                r.risk.get(lang).trim()
+            ));
+            let rem = match lang {
+                Lang::Ja => &r.remediation.ja,
+                Lang::En => &r.remediation.en,
+            };
+            out.push_str(&format!("{}:\n  {}\n", labels[6], rem.trim()));
+            if let Some(cli) = &r.remediation.cli {
+                out.push_str(&format!("  $ {}\n", cli.trim()));
+            }
+            if !r.params.is_empty() {
+                out.push_str(&format!("\n{}:\n", labels[8]));
+                for (k, v) in &r.params {
+                    let desc = r
+                        .param_docs
+                        .get(k)
+                        .map(|p| p.description.get(lang).to_string())
+                        .unwrap_or_default();
+                    out.push_str(&format!("  {k} = {v}  ({desc})\n"));
+                }
+            }
+            out.push_str(&format!("\n{}:\n  {}\n", labels[7], r.condition.trim()));
+            crate::output::write(None, &out)?;
+            Ok(ExitCode::from(EXIT_OK))
+        }
+        Command::Guideline(lang) => {
+            let catalog = crate::input::load_catalog(&[])?;
+            crate::output::write(
+                None,
+                &docs::guideline_text(&catalog.guideline, lang.resolve()),
+            )?;
+            Ok(ExitCode::from(EXIT_OK))
+        }
+        Command::ValidateRules { dir } => {
+            let catalog = crate::input::load_catalog(std::slice::from_ref(&dir))?;
+            let n = settei_rules::catalog::read_dir_files(&dir)
+                .map(|f| f.len())
+                .unwrap_or(0);
+            println!(
+                "{}: {n} file(s) valid; {} rules in effect",
+                dir.display(),
+                catalog.rules.len()
+            );
+            Ok(ExitCode::from(EXIT_OK))
+        }
+    }
+}
+
+enum Source {
+    File(PathBuf),
+    Collected(Box<settei_model::Snapshot>),
+}
+
+fn scan(args: ReportArgs, source: Source) -> Result<ExitCode> {
+    let lang = args.lang.resolve();
+    let mut catalog = crate::input::load_catalog(&args.rules.dirs)?;
+    let config = match &args.config {
+        Some(p) => Some(crate::input::load_config(p, &catalog)?),
+        None => None,
+    };
+    if let Some(c) = &config {
+        catalog.apply_config(c);
+    }
+    let snapshot = match source {
+        Source::File(path) => crate::input::load_snapshot(&path, &catalog)?,
+        Source::Collected(s) => *s,
+    };
+    tracing::info!(
+        resources = snapshot.resources.len(),
+        rules = catalog.rules.len(),
+        "evaluating"
+    );
+    let mut findings = settei_engine::evaluate(&catalog.rules, &snapshot);
+    if let Some(c) = &config {
+        settei_engine::apply_mutes(&mut findings, &c.mutes, chrono::Local::now().date_naive());
+    }
+    findings.retain(|f| {
+        (args.severity.is_empty() || args.severity.contains(&f.severity))
+            && (args.category.is_empty() || args.category.contains(&f.category))
+            && (args.status.is_empty() || args.status.contains(&f.status))
+    });
+    for c in &args.category {
+        if catalog.guideline.category(c).is_none() {
+            bail!(
+                "unknown category `{c}` (expected one of {})",
+                settei_rules::CATEGORY_IDS.join(", ")
+            );
+        }
+    }
+    let input = ReportInput {
+        catalog: &catalog,
+        snapshot: &snapshot,
+        findings: &findings,
+        lang,
+    };
+    let rendered = match args.format {
+        Format::Table => table::render(
+            &input,
+            table::TableOptions {
+                show_pass: args.show_pass,
+            },
+        ),
+        Format::Json => json::render(&input),
+    };
+    crate::output::write(args.output.as_deref(), &rendered)?;
+    let gate = args.fail_on.is_some_and(|threshold| {
+        findings
+            .iter()
+            .any(|f| matches!(f.status, Status::Fail | Status::Error) && f.severity >= threshold)
+    });
+    Ok(ExitCode::from(if gate { EXIT_FINDINGS } else { EXIT_OK }))
+}

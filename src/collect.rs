@@ -1,0 +1,59 @@
+//! Running collectors from the command line: a tokio runtime, a progress
+//! bar on a terminal (quiet otherwise), and writing snapshots atomically.
+
+use std::io::IsTerminal as _;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+use settei_model::Snapshot;
+use settei_provider::{NoProgress, Progress};
+
+struct Bar(indicatif::ProgressBar);
+
+impl Progress for Bar {
+    fn add_total(&self, n: u64) {
+        self.0.inc_length(n);
+    }
+    fn advance(&self, what: &str) {
+        self.0.set_message(what.to_string());
+        self.0.inc(1);
+    }
+}
+
+fn progress() -> Arc<dyn Progress> {
+    if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}",
+            )
+            .expect("valid template"),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Arc::new(Bar(bar))
+    } else {
+        Arc::new(NoProgress)
+    }
+}
+
+pub fn aws(opts: &settei_aws::AwsOptions) -> Result<Snapshot> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let snapshot = runtime.block_on(settei_aws::collect(opts.clone(), progress()))?;
+    tracing::info!(
+        resources = snapshot.resources.len(),
+        errors = snapshot.errors.len(),
+        "collected"
+    );
+    Ok(snapshot)
+}
+
+pub fn write_snapshot(path: &Path, snapshot: &Snapshot) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(snapshot).context("serializing the snapshot")?;
+    text.push('\n');
+    crate::output::write_atomic(path, text.as_bytes())
+}
