@@ -14,7 +14,14 @@ export CARGO_BUILD_JOBS ?= 2
 DEMO_SNAPSHOT := fixtures/snapshots/demo-aws.json
 OUT := out
 
-.PHONY: all build demo test fmt-check lint unit docs docs-check bench clean
+# The AWS API emulator (moto, server mode) lives in a project virtualenv.
+# Pinned: tests assert moto 5.2's answers (see docs/testing.md).
+VENV := .venv
+PYTHON ?= python3
+MOTO_PIN := moto[server]==5.2.5
+export SETTEI_PYTHON ?= $(abspath $(VENV))/bin/python
+
+.PHONY: all build venv demo demo-offline test fmt-check lint unit docs docs-check bench clean
 
 all: build
 
@@ -35,8 +42,16 @@ fmt-check:
 lint:
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 
-unit:
+unit: venv
 	$(CARGO) test --locked --workspace
+
+# Installed once; the stamp is refreshed when the pin changes.
+venv: $(VENV)/.moto-stamp
+
+$(VENV)/.moto-stamp: Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check '$(MOTO_PIN)'
+	@touch $@
 
 docs:
 	$(CARGO) xtask docs
@@ -48,4 +63,4 @@ bench:
 	$(CARGO) run --locked --release --quiet --package xtask -- bench --resources 100000
 
 clean:
-	rm -rf $(OUT)
+	rm -rf $(OUT) $(VENV)

@@ -31,7 +31,11 @@ pub fn python() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn wait_for(port: u16, child: &mut Child, what: &str) {
@@ -59,14 +63,25 @@ impl Moto {
     pub fn start() -> Moto {
         let port = free_port();
         let mut child = Command::new(python())
-            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start moto");
         wait_for(port, &mut child, "moto");
-        let moto = Moto { child, url: format!("http://127.0.0.1:{port}"), port };
+        let moto = Moto {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            port,
+        };
         // The port accepts before the app is ready; ask until it answers.
         let deadline = Instant::now() + Duration::from_secs(30);
         while http(port, "GET", "/moto-api/", "").is_err() {
@@ -82,7 +97,11 @@ impl Moto {
             .args(["--endpoint", &self.url])
             .output()
             .expect("run seed.py");
-        assert!(out.status.success(), "seeding failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "seeding failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     pub fn api(&self, method: &str, path: &str) -> String {
@@ -109,17 +128,30 @@ impl FaultProxy {
         let port = free_port();
         let mut child = Command::new(python())
             .arg(repo().join("fixtures/moto/fault_proxy.py"))
-            .args(["--port", &port.to_string(), "--upstream", upstream, "--log", log.to_str().unwrap()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--upstream",
+                upstream,
+                "--log",
+                log.to_str().unwrap(),
+            ])
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("start fault proxy");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         assert_eq!(line.trim(), "ready");
         wait_for(port, &mut child, "fault proxy");
-        FaultProxy { child, url: format!("http://127.0.0.1:{port}"), log: log.to_path_buf() }
+        FaultProxy {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            log: log.to_path_buf(),
+        }
     }
 }
 
@@ -139,11 +171,16 @@ pub fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<
     s.read_to_end(&mut resp)?;
     let text = String::from_utf8_lossy(&resp).into_owned();
     let status_ok = text.starts_with("HTTP/1.1 2") || text.starts_with("HTTP/1.0 2");
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     if status_ok {
         Ok(body)
     } else {
-        Err(std::io::Error::other(text.lines().next().unwrap_or("no answer").to_string()))
+        Err(std::io::Error::other(
+            text.lines().next().unwrap_or("no answer").to_string(),
+        ))
     }
 }
 
@@ -172,14 +209,36 @@ pub fn collect_and_scan(endpoint: &str, extra: &[&str]) -> (serde_json::Value, s
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("snapshot.json");
     let mut args = vec![
-        "collect", "aws", "--endpoint-url", endpoint, "--region", "ap-northeast-1", "--region", "us-east-1", "-o",
+        "collect",
+        "aws",
+        "--endpoint-url",
+        endpoint,
+        "--region",
+        "ap-northeast-1",
+        "--region",
+        "us-east-1",
+        "-o",
         snap.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
     let out = settei(&args);
-    assert!(out.status.success(), "collect failed:\n{}", String::from_utf8_lossy(&out.stderr));
-    let scan = settei(&["scan", "--snapshot", snap.to_str().unwrap(), "--format", "json"]);
-    assert!(scan.status.success(), "scan failed:\n{}", String::from_utf8_lossy(&scan.stderr));
+    assert!(
+        out.status.success(),
+        "collect failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scan = settei(&[
+        "scan",
+        "--snapshot",
+        snap.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        scan.status.success(),
+        "scan failed:\n{}",
+        String::from_utf8_lossy(&scan.stderr)
+    );
     let snapshot = serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
     (snapshot, serde_json::from_slice(&scan.stdout).unwrap())
 }

@@ -97,6 +97,13 @@ where
                 (None, _) => format!("HTTP {status} without an AWS error code"),
             }
         }
+        SdkError::TimeoutError(_) => {
+            "no complete answer within the call timeout (--call-timeout, all attempts included)"
+                .to_string()
+        }
+        SdkError::DispatchFailure(d) if d.is_timeout() => {
+            format!("connection timed out: {}", DisplayErrorContext(err))
+        }
         other => DisplayErrorContext(other).to_string(),
     };
     CollectionError {

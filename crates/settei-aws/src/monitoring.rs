@@ -216,7 +216,12 @@ pub fn pattern_covers(pattern: &str, terms: &[&str]) -> bool {
     })
 }
 
-pub fn normalize(ctx: &Ctx, trails: &[TrailInfo], failed_regions: &[String], data: &[RegionData]) {
+pub fn normalize(
+    ctx: &Ctx,
+    trails: &[TrailInfo],
+    failed: &[(String, ErrorCause)],
+    data: &[RegionData],
+) {
     ctx.sink.attempted(MONITORING);
     let id = format!(
         "arn:{}:cloudwatch::{}:security-monitoring",
@@ -240,29 +245,38 @@ pub fn normalize(ctx: &Ctx, trails: &[TrailInfo], failed_regions: &[String], dat
         .collect();
     let mut alarms = serde_json::Map::new();
     let mut unknown = Vec::new();
-    let mut causes: Vec<String> = failed_regions
+    let mut causes: Vec<String> = failed
         .iter()
-        .map(|r| format!("trails in {r}"))
+        .map(|(r, c)| format!("trails in {r} ({})", c.label(settei_model::Lang::En)))
         .collect();
+    let mut cause_kinds: Vec<ErrorCause> = failed.iter().map(|f| f.1).collect();
     for (check, terms) in CHECKS {
         let mut found = false;
         let mut blind = false;
         for (_, region, name) in &groups {
             let Some(d) = data.iter().find(|d| &d.region == region) else {
                 blind = true;
+                cause_kinds.push(ErrorCause::NotCollected);
                 causes.push(format!(
                     "region {region} of log group {name} was not scanned"
                 ));
                 continue;
             };
-            let (Ok(filters), Ok(al)) = (&d.filters, &d.alarms) else {
-                blind = true;
-                causes.push(format!("metric filters or alarms in {region}"));
-                continue;
+            let (filters, al) = match (&d.filters, &d.alarms) {
+                (Ok(f), Ok(a)) => (f, a),
+                (Err(c), _) | (_, Err(c)) => {
+                    blind = true;
+                    cause_kinds.push(*c);
+                    causes.push(format!(
+                        "metric filters or alarms in {region} ({})",
+                        c.label(settei_model::Lang::En)
+                    ));
+                    continue;
+                }
             };
             found |= covered(filters, al, name, terms);
         }
-        if found || (!blind && failed_regions.is_empty()) {
+        if found || (!blind && failed.is_empty()) {
             alarms.insert(check.to_string(), json!(found));
         } else {
             unknown.push(format!("alarms.{check}"));
@@ -276,7 +290,7 @@ pub fn normalize(ctx: &Ctx, trails: &[TrailInfo], failed_regions: &[String], dat
             region: None,
             resource_id: Some(id.clone()),
             attributes: vec!["alarms".into()],
-            cause: ErrorCause::Other,
+            cause: crate::trail::common_cause(cause_kinds.iter().copied()),
             operation: None,
             message: format!("could not read: {}", causes.join(", ")),
         });

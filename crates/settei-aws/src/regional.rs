@@ -4,6 +4,7 @@
 
 use aws_config::{Region, SdkConfig};
 use serde_json::json;
+use settei_model::ErrorCause;
 
 use crate::error::{code, failure, Scope};
 use crate::{policy, Ctx, ReadOnlyGuard};
@@ -71,9 +72,10 @@ pub struct Alarm {
 #[derive(Debug)]
 pub struct RegionData {
     pub region: String,
-    pub trails: Result<Vec<TrailInfo>, ()>,
-    pub filters: Result<Vec<MetricFilter>, ()>,
-    pub alarms: Result<Vec<Alarm>, ()>,
+    /// Each part is either what was read or why it could not be.
+    pub trails: Result<Vec<TrailInfo>, ErrorCause>,
+    pub filters: Result<Vec<MetricFilter>, ErrorCause>,
+    pub alarms: Result<Vec<Alarm>, ErrorCause>,
 }
 
 pub async fn collect_region(ctx: &Ctx, region: &str) -> RegionData {
@@ -96,7 +98,7 @@ pub async fn collect_region(ctx: &Ctx, region: &str) -> RegionData {
     }
 }
 
-async fn trails(ctx: &Ctx, region: &str) -> Result<Vec<TrailInfo>, ()> {
+async fn trails(ctx: &Ctx, region: &str) -> Result<Vec<TrailInfo>, ErrorCause> {
     let ct = regional_client!(aws_sdk_cloudtrail, ctx, region);
     let kind = crate::trail::TRAIL;
     ctx.sink.attempted(kind);
@@ -108,13 +110,15 @@ async fn trails(ctx: &Ctx, region: &str) -> Result<Vec<TrailInfo>, ()> {
     {
         Ok(out) => out.trail_list().to_vec(),
         Err(e) => {
-            ctx.sink.error(failure(
+            let err = failure(
                 Scope::kind(kind, Some(region)),
                 "cloudtrail",
                 "DescribeTrails",
                 &e,
-            ));
-            return Err(());
+            );
+            let cause = err.cause;
+            ctx.sink.error(err);
+            return Err(cause);
         }
     };
     let mut out = Vec::new();
@@ -230,7 +234,7 @@ fn selectors_of(
     out
 }
 
-async fn metric_filters(ctx: &Ctx, region: &str) -> Result<Vec<MetricFilter>, ()> {
+async fn metric_filters(ctx: &Ctx, region: &str) -> Result<Vec<MetricFilter>, ErrorCause> {
     let logs = regional_client!(aws_sdk_cloudwatchlogs, ctx, region);
     match logs
         .describe_metric_filters()
@@ -258,18 +262,20 @@ async fn metric_filters(ctx: &Ctx, region: &str) -> Result<Vec<MetricFilter>, ()
             })
             .collect()),
         Err(e) => {
-            ctx.sink.error(failure(
+            let err = failure(
                 Scope::kind(crate::monitoring::MONITORING, Some(region)),
                 "logs",
                 "DescribeMetricFilters",
                 &e,
-            ));
-            Err(())
+            );
+            let cause = err.cause;
+            ctx.sink.error(err);
+            Err(cause)
         }
     }
 }
 
-async fn alarms(ctx: &Ctx, region: &str) -> Result<Vec<Alarm>, ()> {
+async fn alarms(ctx: &Ctx, region: &str) -> Result<Vec<Alarm>, ErrorCause> {
     let cw = regional_client!(aws_sdk_cloudwatch, ctx, region);
     match cw
         .describe_alarms()
@@ -288,13 +294,15 @@ async fn alarms(ctx: &Ctx, region: &str) -> Result<Vec<Alarm>, ()> {
             })
             .collect()),
         Err(e) => {
-            ctx.sink.error(failure(
+            let err = failure(
                 Scope::kind(crate::monitoring::MONITORING, Some(region)),
                 "cloudwatch",
                 "DescribeAlarms",
                 &e,
-            ));
-            Err(())
+            );
+            let cause = err.cause;
+            ctx.sink.error(err);
+            Err(cause)
         }
     }
 }

@@ -21,19 +21,41 @@ pub async fn normalize(
     data: Vec<RegionData>,
 ) {
     let mut all: Vec<TrailInfo> = Vec::new();
-    let mut failed_regions: Vec<String> = Vec::new();
+    let mut failed: Vec<(String, ErrorCause)> = Vec::new();
     for d in &data {
         match &d.trails {
             Ok(t) => all.extend(t.iter().cloned()),
-            Err(()) => failed_regions.push(d.region.clone()),
+            Err(cause) => failed.push((d.region.clone(), *cause)),
         }
     }
-    failed_regions.sort();
+    failed.sort_by(|a, b| a.0.cmp(&b.0));
     for t in &all {
         trail_resource(ctx, t, &buckets);
     }
-    account_resource(ctx, &all, &failed_regions);
-    crate::monitoring::normalize(ctx, &all, &failed_regions, &data);
+    account_resource(ctx, &all, &failed);
+    crate::monitoring::normalize(ctx, &all, &failed, &data);
+}
+
+/// One cause for several failures: theirs when they agree, else `other`.
+pub fn common_cause(causes: impl IntoIterator<Item = ErrorCause>) -> ErrorCause {
+    let mut it = causes.into_iter();
+    let Some(first) = it.next() else {
+        return ErrorCause::Other;
+    };
+    if it.all(|c| c == first) {
+        first
+    } else {
+        ErrorCause::Other
+    }
+}
+
+/// "us-east-1 (throttled), ap-northeast-1 (access denied)".
+pub fn describe_failed(failed: &[(String, ErrorCause)]) -> String {
+    failed
+        .iter()
+        .map(|(region, cause)| format!("{region} ({})", cause.label(settei_model::Lang::En)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn trail_resource(ctx: &Ctx, t: &TrailInfo, buckets: &HashMap<String, BucketFacts>) {
@@ -97,7 +119,7 @@ fn trail_resource(ctx: &Ctx, t: &TrailInfo, buckets: &HashMap<String, BucketFact
     ctx.resource(TRAIL, t.arn.clone(), &t.home_region, t.name.clone(), a);
 }
 
-fn account_resource(ctx: &Ctx, trails: &[TrailInfo], failed_regions: &[String]) {
+fn account_resource(ctx: &Ctx, trails: &[TrailInfo], failed: &[(String, ErrorCause)]) {
     ctx.sink.attempted(ACCOUNT);
     let id = format!("arn:{}:cloudtrail::{}:account", ctx.partition, ctx.account);
     let logging = |t: &&TrailInfo| t.logging == Some(true);
@@ -118,7 +140,7 @@ fn account_resource(ctx: &Ctx, trails: &[TrailInfo], failed_regions: &[String]) 
     let unknown_trail = trails
         .iter()
         .any(|t| t.logging.is_none() || t.selectors.is_none());
-    let incomplete = !failed_regions.is_empty() || unknown_trail;
+    let incomplete = !failed.is_empty() || unknown_trail;
     let mut a = json!({ "trail_count": trails.len() });
     let mut lost = Vec::new();
     for (name, found) in [
@@ -140,15 +162,16 @@ fn account_resource(ctx: &Ctx, trails: &[TrailInfo], failed_regions: &[String]) 
             region: None,
             resource_id: Some(id.clone()),
             attributes: lost,
-            cause: ErrorCause::Other,
+            cause: if unknown_trail {
+                ErrorCause::Other
+            } else {
+                common_cause(failed.iter().map(|f| f.1))
+            },
             operation: None,
-            message: if failed_regions.is_empty() {
+            message: if failed.is_empty() {
                 "the status or event selectors of some trails could not be read".into()
             } else {
-                format!(
-                    "trails could not be listed in {}",
-                    failed_regions.join(", ")
-                )
+                format!("trails could not be listed in {}", describe_failed(failed))
             },
         });
     }

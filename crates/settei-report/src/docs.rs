@@ -223,11 +223,98 @@ pub fn guideline_text(g: &Guideline, lang: Lang) -> String {
 }
 
 /// Every generated documentation file: path under the repository root, and content.
+/// Orders control ids such as `1.10` after `1.9`.
+fn control_key(control: &str) -> Vec<u32> {
+    control
+        .split('.')
+        .map(|p| p.parse().unwrap_or(u32::MAX))
+        .collect()
+}
+
+/// `docs/cis-coverage.md`: every CIS control the rules may cite, with the
+/// rules that cite it, per benchmark and section.
+pub fn cis_coverage(catalog: &Catalog) -> String {
+    let mut out = String::from(GENERATED);
+    out.push_str(
+        "# CIS ベンチマークの対応状況 / CIS Benchmark coverage
+
+",
+    );
+    out.push_str("各コントロールを参照しているルール。自動評価できる（Automated）コントロールで対応ルールのないものは今後の課題です。
+");
+    out.push_str("The rules that cite each control. Automated controls without a rule are gaps still to close.
+");
+    let mut benchmarks: Vec<&str> = catalog
+        .references
+        .values()
+        .map(|r| r.benchmark.as_str())
+        .collect();
+    benchmarks.sort();
+    benchmarks.dedup();
+    for bench in benchmarks {
+        let mut refs: Vec<_> = catalog
+            .references
+            .values()
+            .filter(|r| r.benchmark == bench)
+            .collect();
+        refs.sort_by_key(|r| control_key(&r.control));
+        let citing = |id: &str| -> Vec<&str> {
+            catalog
+                .rules
+                .iter()
+                .filter(|rule| rule.references.iter().any(|x| x == id))
+                .map(|rule| rule.id.as_str())
+                .collect()
+        };
+        let automated = refs.iter().filter(|r| r.automated).count();
+        let covered = refs
+            .iter()
+            .filter(|r| r.automated && !citing(&r.id).is_empty())
+            .count();
+        let manual_covered = refs
+            .iter()
+            .filter(|r| !r.automated && !citing(&r.id).is_empty())
+            .count();
+        let _ = writeln!(
+            out,
+            "\n## {bench}\n\n自動評価コントロール {covered} / {automated} に対応（手動コントロールのうち {manual_covered} 件も自動化）。\n\
+             Automated controls covered: {covered} of {automated} ({manual_covered} manual controls automated as well).\n"
+        );
+        let mut section = "";
+        for r in refs {
+            if r.section != section {
+                section = &r.section;
+                let _ = writeln!(out, "\n### {}\n", md_cell(section));
+                out.push_str("| Control | Assessment | Title | Rules |\n|---|---|---|---|\n");
+            }
+            let rules = citing(&r.id)
+                .iter()
+                .map(|id| format!("[{id}](rules.md#{})", id.to_lowercase()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                r.control,
+                if r.automated { "Automated" } else { "Manual" },
+                md_cell(&r.title),
+                if rules.is_empty() {
+                    "—".to_string()
+                } else {
+                    rules
+                }
+            );
+        }
+    }
+    out
+}
+
 pub fn generated(catalog: &Catalog) -> Vec<(&'static str, String)> {
     vec![
         ("docs/rules.md", rule_catalog(catalog)),
         ("docs/categories.md", category_table(&catalog.guideline)),
         ("docs/kinds.md", kind_reference(catalog)),
+        ("docs/cis-coverage.md", cis_coverage(catalog)),
         (
             "docs/snapshot.schema.json",
             settei_model::snapshot_json_schema(),
