@@ -1,8 +1,10 @@
 # settei — build, test, demo and benchmark entry points.
 #
-#   make demo   scan the bundled demo snapshot and print findings by guideline category
+#   make demo   start moto, seed a misconfigured demo account, scan it live, print
+#               findings by guideline category and write out/demo-report.json
+#   make demo-offline  the same report from the bundled sample snapshot
 #   make test   formatting, lints, every test (what CI runs through .ci/run)
-#   make bench  evaluation speed and peak memory over a generated 100,000-resource snapshot
+#   make bench  evaluation over a generated 100,000-resource snapshot; live demo scan time and memory
 #   make docs   regenerate docs/rules.md, docs/categories.md, docs/kinds.md, docs/snapshot.schema.json
 
 # One target directory outside the clone, shared between clones and runs.
@@ -28,11 +30,17 @@ all: build
 build:
 	$(CARGO) build --locked --bin settei
 
-demo: build
+# Live: moto on loopback, seeded with the misconfigured demo account, scanned
+# through the AWS SDK; writes $(OUT)/demo-report.json.
+demo: build venv
+	scripts/demo-aws.sh $(CARGO_TARGET_DIR)/debug/settei $(SETTEI_PYTHON) $(OUT)
+
+# Offline: the bundled sample snapshot, no emulator.
+demo-offline: build
 	@mkdir -p $(OUT)
 	$(CARGO_TARGET_DIR)/debug/settei scan --snapshot $(DEMO_SNAPSHOT)
-	$(CARGO_TARGET_DIR)/debug/settei scan --snapshot $(DEMO_SNAPSHOT) --format json -o $(OUT)/demo-report.json
-	@echo "JSON report: $(OUT)/demo-report.json"
+	$(CARGO_TARGET_DIR)/debug/settei scan --snapshot $(DEMO_SNAPSHOT) --format json -o $(OUT)/demo-offline-report.json
+	@echo "JSON report: $(OUT)/demo-offline-report.json"
 
 test: fmt-check lint unit
 
@@ -59,8 +67,12 @@ docs:
 docs-check:
 	$(CARGO) xtask docs --check
 
-bench:
+# Evaluation over a generated 100,000-resource snapshot, then a live scan of
+# the demo account on moto (release build; wall time and peak memory).
+bench: venv
 	$(CARGO) run --locked --release --quiet --package xtask -- bench --resources 100000
+	$(CARGO) build --locked --release --bin settei
+	scripts/demo-aws.sh --measure 5 $(CARGO_TARGET_DIR)/release/settei $(SETTEI_PYTHON) $(OUT)
 
 clean:
 	rm -rf $(OUT) $(VENV)

@@ -16,7 +16,7 @@ mod error;
 mod guard;
 mod iam;
 mod monitoring;
-pub mod policy;
+pub(crate) mod policy;
 mod regional;
 mod s3;
 mod trail;
@@ -32,7 +32,7 @@ use serde_json::Value;
 use settei_model::{Provider, Resource, Snapshot};
 use settei_provider::{Progress, SnapshotSink};
 
-pub use guard::ReadOnlyGuard;
+pub(crate) use guard::ReadOnlyGuard;
 
 /// How to reach the account and what to read.
 #[derive(Debug, Clone)]
@@ -130,7 +130,7 @@ impl Ctx {
 
 /// Loads credentials and configuration the standard way (environment,
 /// profiles, SSO, web identity, IMDS), optionally assuming a role.
-pub async fn load_config(opts: &AwsOptions) -> SdkConfig {
+pub(crate) async fn load_config(opts: &AwsOptions) -> SdkConfig {
     let retry = RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1));
     let timeouts = TimeoutConfig::builder()
         .operation_timeout(opts.operation_timeout)

@@ -136,7 +136,8 @@ fn resource_errors_block_only_rules_reading_those_attributes() {
             "encryption": { "enabled": true, "algorithm": "aws:kms" },
             "versioning": "Enabled",
             "mfa_delete": false,
-            "access_logging": true
+            "access_logging": true,
+            "object_ownership": "BucketOwnerEnforced"
         }),
     ));
     snap.errors.push(CollectionError {

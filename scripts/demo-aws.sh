@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# make demo: start moto on a free loopback port, seed the deliberately
+# misconfigured demo account (ap-northeast-1 and us-east-1), scan it live,
+# print the findings by guideline category, write a JSON report, stop moto.
+#
+#   scripts/demo-aws.sh [--measure N] SETTEI_BIN PYTHON OUT_DIR
+#
+# With --measure N (make bench), the live scan runs N times under
+# scripts/measure.py, which prints wall time and peak memory, instead.
+set -euo pipefail
+
+measure=0
+if [ "${1:-}" = "--measure" ]; then
+    measure=$2
+    shift 2
+fi
+settei=$1
+python=$2
+out=$3
+mkdir -p "$out"
+
+port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+endpoint="http://127.0.0.1:$port"
+log="$out/moto.log"
+
+MOTO_IAM_LOAD_MANAGED_POLICIES=true "$python" -m moto.server -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+moto_pid=$!
+trap 'kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true' EXIT
+
+for _ in $(seq 1 300); do
+    if "$python" -c "import urllib.request,sys; urllib.request.urlopen('$endpoint/moto-api/', timeout=1)" 2>/dev/null; then
+        break
+    fi
+    if ! kill -0 "$moto_pid" 2>/dev/null; then
+        echo "moto exited; see $log" >&2
+        exit 1
+    fi
+    sleep 0.1
+done
+
+echo "moto: $endpoint (log: $log)" >&2
+"$python" fixtures/moto/seed.py --endpoint "$endpoint" >&2
+
+# Throwaway credentials for the emulator; nothing from ~/.aws is read.
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
+export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+
+if [ "$measure" -gt 0 ]; then
+    "$python" scripts/measure.py --runs "$measure" -- "$settei" scan aws --endpoint-url "$endpoint" \
+        --region ap-northeast-1 --region us-east-1 --format json -o "$out/bench-report.json"
+    exit 0
+fi
+
+"$settei" scan aws --endpoint-url "$endpoint" --region ap-northeast-1 --region us-east-1 \
+    --save-snapshot "$out/demo-snapshot.json"
+"$settei" scan --snapshot "$out/demo-snapshot.json" --format json -o "$out/demo-report.json"
+echo "snapshot: $out/demo-snapshot.json" >&2
+echo "JSON report: $out/demo-report.json" >&2
