@@ -135,13 +135,15 @@ async fn account(ctx: &Ctx, iam: &Client) {
     match iam
         .list_entities_for_policy()
         .policy_arn(&support)
+        .into_paginator()
         .send()
+        .try_collect()
         .await
     {
-        Ok(out) => {
+        Ok(pages) => {
             attrs.insert(
                 "support_role_attached".into(),
-                json!(!out.policy_roles().is_empty()),
+                json!(pages.iter().any(|p| !p.policy_roles().is_empty())),
             );
         }
         Err(e) => ctx.sink.error(failure(
@@ -316,9 +318,17 @@ async fn users(ctx: &Ctx, iam: &Client) {
             "password_last_used_days".into(),
             json!(ctx.days_since(u.password_last_used())),
         );
-        match iam.list_mfa_devices().user_name(&name).send().await {
-            Ok(out) => {
-                attrs.insert("mfa_active".into(), json!(!out.mfa_devices().is_empty()));
+        match iam
+            .list_mfa_devices()
+            .user_name(&name)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+        {
+            Ok(devices) => {
+                attrs.insert("mfa_active".into(), json!(!devices.is_empty()));
             }
             Err(e) => lost(
                 &["mfa_active"],
@@ -326,11 +336,19 @@ async fn users(ctx: &Ctx, iam: &Client) {
                 failure(Scope::kind(USER, G), "iam", "ListMFADevices", &e),
             ),
         }
-        match iam.list_access_keys().user_name(&name).send().await {
-            Ok(out) => {
+        match iam
+            .list_access_keys()
+            .user_name(&name)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+        {
+            Ok(metadata) => {
                 let mut keys = Vec::new();
                 let mut failed = None;
-                for k in out.access_key_metadata() {
+                for k in &metadata {
                     let key_id = k.access_key_id().unwrap_or_default().to_string();
                     let last_used = match iam
                         .get_access_key_last_used()
@@ -374,15 +392,14 @@ async fn users(ctx: &Ctx, iam: &Client) {
         match iam
             .list_attached_user_policies()
             .user_name(&name)
+            .into_paginator()
+            .items()
             .send()
+            .try_collect()
             .await
         {
-            Ok(out) => {
-                let arns: Vec<&str> = out
-                    .attached_policies()
-                    .iter()
-                    .filter_map(|p| p.policy_arn())
-                    .collect();
+            Ok(attached) => {
+                let arns: Vec<&str> = attached.iter().filter_map(|p| p.policy_arn()).collect();
                 attrs.insert("attached_policies".into(), json!(arns));
             }
             Err(e) => lost(
@@ -391,9 +408,17 @@ async fn users(ctx: &Ctx, iam: &Client) {
                 failure(Scope::kind(USER, G), "iam", "ListAttachedUserPolicies", &e),
             ),
         }
-        match iam.list_user_policies().user_name(&name).send().await {
-            Ok(out) => {
-                attrs.insert("inline_policies".into(), json!(out.policy_names()));
+        match iam
+            .list_user_policies()
+            .user_name(&name)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+        {
+            Ok(names) => {
+                attrs.insert("inline_policies".into(), json!(names));
             }
             Err(e) => lost(
                 &["inline_policies"],
@@ -401,9 +426,17 @@ async fn users(ctx: &Ctx, iam: &Client) {
                 failure(Scope::kind(USER, G), "iam", "ListUserPolicies", &e),
             ),
         }
-        match iam.list_groups_for_user().user_name(&name).send().await {
-            Ok(out) => {
-                let groups: Vec<&str> = out.groups().iter().map(|g| g.group_name()).collect();
+        match iam
+            .list_groups_for_user()
+            .user_name(&name)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+        {
+            Ok(groups) => {
+                let groups: Vec<&str> = groups.iter().map(|g| g.group_name()).collect();
                 attrs.insert("groups".into(), json!(groups));
             }
             Err(e) => lost(
@@ -444,10 +477,27 @@ async fn policies(ctx: &Ctx, iam: &Client) {
     settei_provider::bounded(list, ctx.opts.call_concurrency, |p| async move {
         let arn = p.arn().unwrap_or_default().to_string();
         let name = p.policy_name().unwrap_or_default().to_string();
-        let count = p.attachment_count().unwrap_or(0);
-        let mut attrs = json!({ "attached": count > 0, "attachment_count": count });
+        let mut attrs = json!({});
+        match p.attachment_count() {
+            Some(count) => {
+                attrs["attached"] = json!(count > 0);
+                attrs["attachment_count"] = json!(count);
+            }
+            None => ctx.sink.error(unknown_shape(
+                Scope::attrs(POLICY, G, &arn, &["attached", "attachment_count"]),
+                "iam:ListPolicies",
+                "the policy has no AttachmentCount",
+            )),
+        }
         let doc_attrs: &[&str] = &["allows_full_admin", "privilege_escalation_actions"];
-        let version = p.default_version_id().unwrap_or("v1");
+        let Some(version) = p.default_version_id() else {
+            ctx.sink.error(unknown_shape(
+                Scope::attrs(POLICY, G, &arn, doc_attrs),
+                "iam:ListPolicies",
+                "the policy has no DefaultVersionId",
+            ));
+            return ctx.resource(POLICY, arn, "global", name, attrs);
+        };
         match iam
             .get_policy_version()
             .policy_arn(&arn)
@@ -527,15 +577,14 @@ async fn roles(ctx: &Ctx, iam: &Client) {
         match iam
             .list_attached_role_policies()
             .role_name(r.role_name())
+            .into_paginator()
+            .items()
             .send()
+            .try_collect()
             .await
         {
-            Ok(out) => {
-                let arns: Vec<&str> = out
-                    .attached_policies()
-                    .iter()
-                    .filter_map(|p| p.policy_arn())
-                    .collect();
+            Ok(attached) => {
+                let arns: Vec<&str> = attached.iter().filter_map(|p| p.policy_arn()).collect();
                 attrs["attached_policies"] = json!(arns);
             }
             Err(e) => ctx.sink.error(failure(

@@ -212,7 +212,19 @@ pub fn pattern_covers(pattern: &str, terms: &[&str]) -> bool {
             squash(&format!("$.eventName={t}"))
         };
         // `=` and `==` are both accepted by CloudWatch Logs.
-        p.contains(&t) || p.contains(&t.replacen('=', "==", 1))
+        contains_token(&p, &t) || contains_token(&p, &t.replacen('=', "==", 1))
+    })
+}
+
+/// `needle` occurs in `haystack` and is not the prefix of a longer name
+/// (`CreateRoute` must not be satisfied by `CreateRouteTable`).
+fn contains_token(haystack: &str, needle: &str) -> bool {
+    let continues = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '*' || c == '.';
+    haystack.match_indices(needle).any(|(at, _)| {
+        haystack[at + needle.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !continues(c))
     })
 }
 
@@ -228,9 +240,25 @@ pub fn normalize(
         ctx.partition, ctx.account
     );
     // Log groups fed by logging multi-region trails: "arn:aws:logs:REGION:ACCT:log-group:NAME:*".
+    // CIS 4.x asks for a multi-region trail that is logging every management
+    // event (read and write) into the log group the filters watch.
+    let feeds = |t: &&TrailInfo| {
+        t.multi_region
+            && t.logging == Some(true)
+            && t.selectors
+                .as_ref()
+                .is_some_and(|s| s.management_events == "All")
+    };
+    // Trails that might qualify but whose status or selectors were unreadable.
+    let uncertain: Vec<&TrailInfo> = trails
+        .iter()
+        .filter(|t| t.multi_region && t.cw_log_group_arn.is_some())
+        .filter(|t| t.logging != Some(false))
+        .filter(|t| t.logging.is_none() || t.selectors.is_none())
+        .collect();
     let groups: Vec<(String, String, String)> = trails
         .iter()
-        .filter(|t| t.multi_region && t.logging == Some(true))
+        .filter(feeds)
         .filter_map(|t| t.cw_log_group_arn.as_ref())
         .filter_map(|arn| {
             let parts: Vec<&str> = arn.split(':').collect();
@@ -275,6 +303,13 @@ pub fn normalize(
                 }
             };
             found |= covered(filters, al, name, terms);
+        }
+        if !found && !uncertain.is_empty() {
+            blind = true;
+            for t in &uncertain {
+                cause_kinds.push(t.read_failure.unwrap_or(ErrorCause::UnknownShape));
+                causes.push(format!("status or event selectors of trail {}", t.name));
+            }
         }
         if found || (!blind && failed.is_empty()) {
             alarms.insert(check.to_string(), json!(found));
@@ -332,5 +367,40 @@ mod tests {
         assert!(pattern_covers(trail, CHECKS[4].1));
         let partial = "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) }";
         assert!(!pattern_covers(partial, CHECKS[4].1));
+    }
+
+    #[test]
+    fn a_longer_event_name_does_not_count_as_a_shorter_one() {
+        // CreateRouteTable, ReplaceRouteTableAssociation, ... but no CreateRoute.
+        let routes = CHECKS
+            .iter()
+            .find(|(_, terms)| terms.contains(&"CreateRoute"))
+            .unwrap()
+            .1;
+        let full: Vec<String> = routes
+            .iter()
+            .map(|t| format!("($.eventName = {t})"))
+            .collect();
+        assert!(pattern_covers(
+            &format!("{{ {} }}", full.join(" || ")),
+            routes
+        ));
+        let without: Vec<String> = routes
+            .iter()
+            .filter(|t| **t != "CreateRoute")
+            .map(|t| format!("($.eventName = {t})"))
+            .collect();
+        assert!(!pattern_covers(
+            &format!("{{ {} }}", without.join(" || ")),
+            routes
+        ));
+        assert!(pattern_covers(
+            "{ $.eventName = \"CreateRoute\" }",
+            &["CreateRoute"]
+        ));
+        assert!(!pattern_covers(
+            "{ $.eventName = CreateRoutes }",
+            &["CreateRoute"]
+        ));
     }
 }

@@ -101,18 +101,84 @@ fn principals(st: &Value) -> Vec<&str> {
     }
 }
 
-/// Whether some Allow statement grants anyone (`"*"`) access without a condition.
+/// Condition keys that pin down who can make the request (or from where).
+const CALLER_KEYS: &[&str] = &[
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "aws:sourceowner",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:sourceip",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:userid",
+    "aws:username",
+    "kms:calleraccount",
+];
+
+/// Operators that narrow a caller key to the listed values. Negated
+/// operators ("everyone except"), `...IfExists` (true when the key is absent)
+/// and `ForAllValues:` (true for an empty set) do not.
+fn narrowing_operator(op: &str) -> bool {
+    let op = op.strip_prefix("ForAnyValue:").unwrap_or(op);
+    matches!(
+        op,
+        "StringEquals"
+            | "StringEqualsIgnoreCase"
+            | "StringLike"
+            | "ArnEquals"
+            | "ArnLike"
+            | "IpAddress"
+    )
+}
+
+/// Whether a statement's Condition restricts the caller to something narrower
+/// than "anyone": a caller key, under a narrowing operator, with no value that
+/// is itself a bare wildcard.
+fn restricts_caller(st: &Value) -> bool {
+    let Some(cond) = st.get("Condition").and_then(Value::as_object) else {
+        return false;
+    };
+    cond.iter()
+        .filter(|(op, _)| narrowing_operator(op))
+        .filter_map(|(_, keys)| keys.as_object())
+        .flat_map(|keys| keys.iter())
+        .any(|(key, values)| {
+            let values = strings(Some(values));
+            CALLER_KEYS.contains(&key.to_ascii_lowercase().as_str())
+                && !values.is_empty()
+                && values
+                    .iter()
+                    .all(|v| !v.chars().all(|c| c == '*' || c == '?') && *v != "0.0.0.0/0")
+        })
+}
+
+/// Whether some Allow statement grants anyone (`"*"`) access without a
+/// condition that narrows the caller.
 pub fn allows_public_principal(doc: &Value) -> bool {
-    statements(doc).into_iter().any(|st| {
-        effect_is(st, "Allow") && st.get("Condition").is_none() && principals(st).contains(&"*")
-    })
+    statements(doc)
+        .into_iter()
+        .any(|st| effect_is(st, "Allow") && principals(st).contains(&"*") && !restricts_caller(st))
 }
 
 /// Whether some Deny statement refuses requests not sent over TLS
 /// (`"Bool": {"aws:SecureTransport": "false"}`).
+///
+/// The statement must apply to everyone and to object reads at least;
+/// a Deny scoped to one principal or action does not enforce TLS.
 pub fn denies_insecure_transport(doc: &Value) -> bool {
     statements(doc).into_iter().any(|st| {
         effect_is(st, "Deny")
+            && principals(st).contains(&"*")
+            && st.get("NotAction").is_none()
+            && st.get("NotPrincipal").is_none()
+            && strings(st.get("Action"))
+                .iter()
+                .any(|a| wildcard_match(a, "s3:GetObject") && wildcard_match(a, "s3:PutObject"))
             && st
                 .get("Condition")
                 .and_then(|c| c.get("Bool"))
@@ -162,13 +228,24 @@ pub fn trust(doc: &Value, own_account: &str) -> Trust {
             Some(Value::Object(m)) => strings(m.get("AWS")),
             _ => vec![],
         };
+        // Only an exact match pins the external id; StringLike "*" does not.
         let has_external_id = st
             .get("Condition")
             .and_then(Value::as_object)
-            .is_some_and(|c| c.values().any(|ops| ops.get("sts:ExternalId").is_some()));
+            .is_some_and(|c| {
+                c.iter()
+                    .filter(|(op, _)| {
+                        matches!(op.as_str(), "StringEquals" | "StringEqualsIgnoreCase")
+                    })
+                    .filter_map(|(_, keys)| keys.as_object())
+                    .flat_map(|keys| keys.iter())
+                    .any(|(k, v)| {
+                        k.eq_ignore_ascii_case("sts:ExternalId") && !strings(Some(v)).is_empty()
+                    })
+            });
         for p in aws {
             if p == "*" {
-                if st.get("Condition").is_none() {
+                if !restricts_caller(st) {
                     t.wildcard_principal = true;
                 }
                 continue;
@@ -239,6 +316,82 @@ mod tests {
         let tls = json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
         assert!(denies_insecure_transport(&tls));
         assert!(!denies_insecure_transport(&public));
+    }
+
+    #[test]
+    fn conditions_that_do_not_narrow_the_caller_stay_public() {
+        let with = |cond: serde_json::Value| {
+            json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                  "Resource": "*", "Condition": cond}]})
+        };
+        // Conditions unrelated to the caller.
+        assert!(allows_public_principal(&with(
+            json!({"Bool": {"aws:SecureTransport": "true"}})
+        )));
+        // Negated, IfExists and ForAllValues operators, and bare wildcards.
+        assert!(allows_public_principal(&with(
+            json!({"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}})
+        )));
+        assert!(allows_public_principal(&with(
+            json!({"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"}})
+        )));
+        assert!(allows_public_principal(&with(
+            json!({"ForAllValues:StringEquals": {"aws:PrincipalOrgPaths": "o-a/r-b/"}})
+        )));
+        assert!(allows_public_principal(&with(
+            json!({"StringLike": {"aws:PrincipalArn": "*"}})
+        )));
+        assert!(allows_public_principal(&with(
+            json!({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}})
+        )));
+        // Real narrowing.
+        assert!(!allows_public_principal(&with(
+            json!({"StringEquals": {"aws:PrincipalOrgID": "o-abc"}})
+        )));
+        assert!(!allows_public_principal(&with(
+            json!({"StringEquals": {"kms:CallerAccount": ["111122223333"]}})
+        )));
+    }
+
+    #[test]
+    fn tls_deny_must_cover_everyone_and_object_access() {
+        let deny = |principal: serde_json::Value, action: &str| {
+            json!({"Statement": [{"Effect": "Deny", "Principal": principal, "Action": action,
+                "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": false}}}]})
+        };
+        assert!(denies_insecure_transport(&deny(json!("*"), "s3:*")));
+        assert!(denies_insecure_transport(&deny(json!({"AWS": "*"}), "*")));
+        assert!(!denies_insecure_transport(&deny(
+            json!("*"),
+            "s3:DeleteBucket"
+        )));
+        assert!(!denies_insecure_transport(&deny(
+            json!({"AWS": "arn:aws:iam::111122223333:user/a"}),
+            "s3:*"
+        )));
+    }
+
+    #[test]
+    fn external_id_must_be_an_exact_match() {
+        let doc = |cond: serde_json::Value| {
+            json!({"Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
+                "Action": "sts:AssumeRole", "Condition": cond}]})
+        };
+        assert!(
+            trust(
+                &doc(json!({"StringEquals": {"sts:ExternalId": "x"}})),
+                "111122223333"
+            )
+            .external_id_required
+        );
+        assert!(
+            !trust(
+                &doc(json!({"StringLike": {"sts:ExternalId": "*"}})),
+                "111122223333"
+            )
+            .external_id_required
+        );
     }
 
     #[test]

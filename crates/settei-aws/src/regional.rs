@@ -42,6 +42,8 @@ pub struct TrailInfo {
     pub logging: Option<bool>,
     /// `None` when GetEventSelectors failed (the error is recorded).
     pub selectors: Option<Selectors>,
+    /// Why `logging` or `selectors` is unknown.
+    pub read_failure: Option<ErrorCause>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -128,27 +130,42 @@ async fn trails(ctx: &Ctx, region: &str) -> Result<Vec<TrailInfo>, ErrorCause> {
     {
         let arn = t.trail_arn().unwrap_or_default().to_string();
         let name = t.name().unwrap_or_default().to_string();
+        let mut read_failure = None;
         let logging = match ct.get_trail_status().name(&arn).send().await {
-            Ok(s) => Some(s.is_logging().unwrap_or(false)),
+            Ok(s) => {
+                if s.is_logging().is_none() {
+                    read_failure = Some(ErrorCause::UnknownShape);
+                    ctx.sink.error(crate::error::unknown_shape(
+                        Scope::attrs(kind, Some(region), &arn, &["is_logging"]),
+                        "cloudtrail:GetTrailStatus",
+                        "the response has no IsLogging",
+                    ));
+                }
+                s.is_logging()
+            }
             Err(e) => {
-                ctx.sink.error(failure(
+                let err = failure(
                     Scope::attrs(kind, Some(region), &arn, &["is_logging"]),
                     "cloudtrail",
                     "GetTrailStatus",
                     &e,
-                ));
+                );
+                read_failure = Some(err.cause);
+                ctx.sink.error(err);
                 None
             }
         };
         let selectors = match ct.get_event_selectors().trail_name(&arn).send().await {
             Ok(s) => Some(selectors_of(&s)),
             Err(e) => {
-                ctx.sink.error(failure(
+                let err = failure(
                     Scope::attrs(kind, Some(region), &arn, &["management_events"]),
                     "cloudtrail",
                     "GetEventSelectors",
                     &e,
-                ));
+                );
+                read_failure = read_failure.or(Some(err.cause));
+                ctx.sink.error(err);
                 None
             }
         };
@@ -163,6 +180,7 @@ async fn trails(ctx: &Ctx, region: &str) -> Result<Vec<TrailInfo>, ErrorCause> {
             bucket: t.s3_bucket_name().map(str::to_string),
             logging,
             selectors,
+            read_failure,
         });
     }
     Ok(out)
@@ -186,15 +204,16 @@ fn selectors_of(
             ReadWriteType::WriteOnly => (false, true),
             _ => (false, false),
         };
-        if sel.include_management_events().unwrap_or(true) {
+        // Excluded event sources (e.g. KMS, RDS Data API) mean management
+        // events are only partly logged: give no credit rather than guess.
+        if sel.include_management_events().unwrap_or(true)
+            && sel.exclude_management_event_sources().is_empty()
+        {
             read |= r;
             write |= w;
         }
         for d in sel.data_resources() {
-            let all_buckets = d
-                .values()
-                .iter()
-                .any(|v| v == "arn:aws:s3" || v == "arn:aws:s3:::");
+            let all_buckets = d.values().iter().any(|v| is_all_s3_buckets(v));
             if d.r#type() == Some("AWS::S3::Object") && all_buckets {
                 out.s3_object_read |= r;
                 out.s3_object_write |= w;
@@ -202,23 +221,40 @@ fn selectors_of(
         }
     }
     for adv in s.advanced_event_selectors() {
-        let field = |name: &str| adv.field_selectors().iter().find(|f| f.field() == name);
-        let equals =
-            |name: &str, v: &str| field(name).is_some_and(|f| f.equals().iter().any(|x| x == v));
-        let read_only =
-            field("readOnly").map(|f| f.equals().iter().map(String::as_str).collect::<Vec<_>>());
-        let (r, w) = match read_only.as_deref() {
-            Some(["true"]) => (true, false),
-            Some(["false"]) => (false, true),
-            _ => (true, true),
+        let fields = adv.field_selectors();
+        let field = |name: &str| fields.iter().find(|f| f.field() == name);
+        // A field that selects exactly one value with Equals and nothing else.
+        let only = |name: &str, v: &str| {
+            field(name).is_some_and(|f| f.equals() == [v.to_string()] && !narrows_otherwise(f))
         };
-        if equals("eventCategory", "Management") {
+        let (r, w) = match field("readOnly") {
+            None => (true, true),
+            Some(f) if narrows_otherwise(f) && f.equals().is_empty() => match f.not_equals() {
+                [v] if v == "true" && f.starts_with().is_empty() => (false, true),
+                [v] if v == "false" && f.starts_with().is_empty() => (true, false),
+                _ => (false, false),
+            },
+            Some(f) if narrows_otherwise(f) => (false, false),
+            Some(f) => match f.equals() {
+                [v] if v == "true" => (true, false),
+                [v] if v == "false" => (false, true),
+                _ => (false, false),
+            },
+        };
+        // Any other field (eventSource, eventName, userIdentity.arn, ...)
+        // narrows the selector below "every event of the category".
+        let allowed = |extra: &[&str]| {
+            fields.iter().all(|f| {
+                ["eventCategory", "readOnly"].contains(&f.field()) || extra.contains(&f.field())
+            })
+        };
+        if only("eventCategory", "Management") && allowed(&[]) {
             read |= r;
             write |= w;
         }
-        if equals("eventCategory", "Data")
-            && equals("resources.type", "AWS::S3::Object")
-            && field("resources.ARN").is_none()
+        if only("eventCategory", "Data")
+            && only("resources.type", "AWS::S3::Object")
+            && allowed(&["resources.type"])
         {
             out.s3_object_read |= r;
             out.s3_object_write |= w;
@@ -232,6 +268,23 @@ fn selectors_of(
     }
     .into();
     out
+}
+
+/// `arn:<partition>:s3` or `arn:<partition>:s3:::` — every bucket.
+fn is_all_s3_buckets(v: &str) -> bool {
+    let parts: Vec<&str> = v.split(':').collect();
+    parts.first() == Some(&"arn")
+        && parts.get(2) == Some(&"s3")
+        && parts.iter().skip(3).all(|p| p.is_empty())
+}
+
+/// The field also filters with an operator other than Equals.
+fn narrows_otherwise(f: &aws_sdk_cloudtrail::types::AdvancedFieldSelector) -> bool {
+    !f.not_equals().is_empty()
+        || !f.starts_with().is_empty()
+        || !f.not_starts_with().is_empty()
+        || !f.ends_with().is_empty()
+        || !f.not_ends_with().is_empty()
 }
 
 async fn metric_filters(ctx: &Ctx, region: &str) -> Result<Vec<MetricFilter>, ErrorCause> {
@@ -348,11 +401,21 @@ async fn config(ctx: &Ctx, region: &str) {
                 .error(failure(scope(), "config", "DescribeDeliveryChannels", &e))
         }
     };
-    let rec = recorders.first();
+    // Join each recorder with its own status by name: the recording flag
+    // and the recording group must describe the same recorder.
+    let is_recording = |r: &aws_sdk_config::types::ConfigurationRecorder| {
+        statuses
+            .iter()
+            .any(|s| s.name().is_some() && s.name() == r.name() && s.recording())
+    };
+    let rec = recorders
+        .iter()
+        .find(|r| is_recording(r))
+        .or(recorders.first());
     let group = rec.and_then(|r| r.recording_group());
     let attrs = json!({
         "recorder_exists": rec.is_some(),
-        "recording": statuses.iter().any(|s| s.recording()),
+        "recording": rec.is_some_and(is_recording),
         "all_supported": group.is_some_and(|g| g.all_supported()),
         "include_global_resources": group.is_some_and(|g| g.include_global_resource_types()),
         "delivery_channel_exists": channels > 0,
@@ -369,8 +432,15 @@ async fn config(ctx: &Ctx, region: &str) {
 async fn guardduty(ctx: &Ctx, region: &str) {
     ctx.sink.attempted(GUARDDUTY);
     let gd = regional_client!(aws_sdk_guardduty, ctx, region);
-    let ids = match gd.list_detectors().send().await {
-        Ok(o) => o.detector_ids().to_vec(),
+    let ids: Vec<String> = match gd
+        .list_detectors()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(ids) => ids,
         Err(e) => {
             return ctx.sink.error(failure(
                 Scope::kind(GUARDDUTY, Some(region)),
@@ -438,7 +508,7 @@ async fn securityhub(ctx: &Ctx, region: &str) {
 }
 
 async fn analyzer(ctx: &Ctx, region: &str) {
-    use aws_sdk_accessanalyzer::types::{AnalyzerStatus, Criterion};
+    use aws_sdk_accessanalyzer::types::{AnalyzerStatus, Criterion, Type};
     ctx.sink.attempted(ANALYZER);
     let aa = regional_client!(aws_sdk_accessanalyzer, ctx, region);
     let analyzers = match aa
@@ -459,9 +529,12 @@ async fn analyzer(ctx: &Ctx, region: &str) {
             ))
         }
     };
+    // External-access analyzers only: unused-access analyzers (CIS does not
+    // ask for them) do not report resources shared outside the zone of trust.
     let active: Vec<_> = analyzers
         .iter()
         .filter(|a| a.status() == &AnalyzerStatus::Active)
+        .filter(|a| matches!(a.r#type(), Type::Account | Type::Organization))
         .collect();
     let mut findings = 0usize;
     for a in &active {
@@ -583,10 +656,35 @@ async fn kms(ctx: &Ctx, region: &str) {
                     ))
                 }
             };
-            let Some(meta) = meta else { return };
+            let Some(meta) = meta else {
+                return ctx.sink.error(crate::error::unknown_shape(
+                    Scope {
+                        kind: KMS_KEY,
+                        region: Some(region),
+                        resource_id: Some(&arn),
+                        attributes: &[],
+                    },
+                    "kms:DescribeKey",
+                    "the response has no KeyMetadata",
+                ));
+            };
             let manager = meta.key_manager().map(|m| m.as_str().to_string());
             let spec = meta.key_spec().map(|s| s.as_str().to_string());
             let state = meta.key_state().map(|s| s.as_str().to_string());
+            if manager.is_none() || spec.is_none() || state.is_none() {
+                // Without these the rotation rule's "not applicable" branches
+                // would pass on nulls; report the gap instead.
+                ctx.sink.error(crate::error::unknown_shape(
+                    Scope::attrs(
+                        KMS_KEY,
+                        Some(region),
+                        &arn,
+                        &["key_manager", "key_spec", "key_state", "rotation_enabled"],
+                    ),
+                    "kms:DescribeKey",
+                    "KeyMetadata lacks KeyManager, KeySpec or KeyState",
+                ));
+            }
             let mut attrs = json!({ "key_manager": manager, "key_spec": spec, "key_state": state });
             let rotatable = meta.key_manager() == Some(&KeyManagerType::Customer)
                 && meta.key_spec() == Some(&KeySpec::SymmetricDefault)

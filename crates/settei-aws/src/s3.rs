@@ -134,8 +134,15 @@ pub async fn collect(ctx: &Ctx, _regions: &[String]) -> HashMap<String, BucketFa
     ctx.sink.attempted(BUCKET);
     let home = ctx.home_region();
     let s3 = client(ctx, &home);
-    let buckets = match s3.list_buckets().send().await {
-        Ok(out) => out.buckets().to_vec(),
+    let buckets: Vec<_> = match s3
+        .list_buckets()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(buckets) => buckets,
         Err(e) => {
             ctx.sink
                 .error(failure(Scope::kind(BUCKET, None), "s3", "ListBuckets", &e));
@@ -453,7 +460,9 @@ async fn bucket(
 
     let public = match (effective, policy_public, acl_public) {
         (Some(p), Some(pol), Some(acl)) => {
-            let via_policy = pol && !(p.block_public_policy || p.restrict_public_buckets);
+            // BlockPublicPolicy only refuses *new* public policies; an
+            // existing one stays in force unless RestrictPublicBuckets is set.
+            let via_policy = pol && !p.restrict_public_buckets;
             let via_acl = acl && !p.ignore_public_acls;
             Some(via_policy || via_acl)
         }

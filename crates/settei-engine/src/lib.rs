@@ -10,7 +10,7 @@
 mod convert;
 mod evidence;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use cel::{Context, Env};
@@ -145,6 +145,22 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
             findings.push(resource_finding(rule, snapshot, resource, status, error));
         }
     }
+    // A resource whose basic read failed may be missing from the snapshot
+    // altogether; its error must still surface, never vanish (invariant 1).
+    let present: HashSet<&str> = snapshot.resources.iter().map(|r| r.id.as_str()).collect();
+    let mut orphans: Vec<(&str, &Vec<&CollectionError>)> = resource_errors
+        .iter()
+        .filter(|(id, _)| !present.contains(*id))
+        .map(|(id, errs)| (*id, errs))
+        .collect();
+    orphans.sort_by_key(|(id, _)| *id);
+    for (id, errs) in orphans {
+        for rule in &rules {
+            if let Some(e) = errs.iter().find(|e| e.kind == rule.kind) {
+                findings.push(orphan_error(rule, snapshot, id, e));
+            }
+        }
+    }
     findings.sort_by(|a, b| (&a.rule_id, &a.resource_id).cmp(&(&b.rule_id, &b.resource_id)));
     findings
 }
@@ -204,6 +220,35 @@ fn resource_finding(
         region: resource.region.clone(),
         evidence,
         error,
+        mute: None,
+    }
+}
+
+/// An ERROR finding for a resource that the collector named in an error but
+/// could not describe at all, so it is absent from the snapshot.
+fn orphan_error(rule: &Rule, snapshot: &Snapshot, id: &str, e: &CollectionError) -> Finding {
+    let err = FindingError {
+        cause: e.cause,
+        operation: e.operation.clone(),
+        message: e.message.clone(),
+    };
+    let name = id.rsplit([':', '/']).next().unwrap_or(id).to_string();
+    let region = e.region.clone().unwrap_or_else(|| "global".to_string());
+    Finding {
+        id: finding_id(&rule.id, id),
+        rule_id: rule.id.clone(),
+        status: Status::Error,
+        severity: rule.severity,
+        category: rule.category.clone(),
+        provider: snapshot.provider,
+        account: snapshot.account.clone(),
+        message: message(rule, &name, Status::Error, Some(&err)),
+        resource_id: id.to_string(),
+        resource_kind: rule.kind.clone(),
+        resource_name: name,
+        region,
+        evidence: Default::default(),
+        error: Some(err),
         mute: None,
     }
 }

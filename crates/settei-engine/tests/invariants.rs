@@ -225,3 +225,37 @@ fn failures_carry_evidence() {
         );
     }
 }
+
+/// Invariant 1: a resource the collector could not describe at all (so it is
+/// absent from the snapshot) still yields ERROR for every rule on its kind.
+#[test]
+fn errors_for_resources_missing_from_the_snapshot_are_not_dropped() {
+    let c = catalog();
+    let mut snap = Snapshot::new(Provider::Aws, "111122223333", "2026-11-20T00:00:00Z");
+    snap.collected_kinds = all_kinds(&c);
+    snap.errors.push(CollectionError {
+        kind: "aws.s3.bucket".into(),
+        region: None,
+        resource_id: Some("arn:aws:s3:::hidden-bucket".into()),
+        attributes: vec![],
+        cause: ErrorCause::AccessDenied,
+        operation: Some("s3:GetBucketLocation".into()),
+        message: "Access Denied".into(),
+    });
+    let findings = settei_engine::evaluate(&c.rules, &snap);
+    let s3_rules = c.rules.iter().filter(|r| r.kind == "aws.s3.bucket").count();
+    assert!(s3_rules > 0);
+    let hidden: Vec<_> = findings
+        .iter()
+        .filter(|f| f.resource_id == "arn:aws:s3:::hidden-bucket")
+        .collect();
+    assert_eq!(hidden.len(), s3_rules, "one ERROR per bucket rule");
+    for f in hidden {
+        assert_eq!(f.status, Status::Error);
+        assert_eq!(f.resource_name, "hidden-bucket");
+        let e = f.error.as_ref().unwrap();
+        assert_eq!(e.cause, ErrorCause::AccessDenied);
+        assert_eq!(e.operation.as_deref(), Some("s3:GetBucketLocation"));
+    }
+    assert!(findings.iter().all(|f| f.status != Status::Pass));
+}
