@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use settei_model::{Lang, Provider, Severity, Status};
-use settei_report::{docs, json, table, ReportInput};
+use settei_report::{docs, table, Format, ReportInput};
 
 /// Exit code: the scan found nothing at or above `--fail-on`.
 pub const EXIT_OK: u8 = 0;
@@ -44,6 +44,8 @@ pub enum Command {
     Rules(RulesCommand),
     /// Print the guideline's category table / ガイドラインの設定項目類型を表示する
     Guideline(LangArg),
+    /// Render reports from a snapshot or a stored JSON report / スナップショットや保存済みの結果からレポートを作成する
+    Report(Box<ReportCommand>),
     /// Check a directory of rules and report every problem / ルールディレクトリを検証する
     ValidateRules {
         /// The directory (laid over the embedded rules, as with --rules).
@@ -86,10 +88,8 @@ pub struct RulesArg {
     pub dirs: Vec<PathBuf>,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum Format {
-    Table,
-    Json,
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
 }
 
 #[derive(Args, Debug)]
@@ -163,12 +163,32 @@ pub struct AwsArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ReportCommand {
+    /// A snapshot to evaluate (JSON, from `settei collect`).
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "input",
+        required_unless_present = "input"
+    )]
+    pub snapshot: Option<PathBuf>,
+    /// A stored scan: the JSON report of an earlier `settei scan --format json`.
+    #[arg(long, value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Args, Debug)]
 pub struct ReportArgs {
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the report to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Report format(s): table, json, html, md (handover), handover (print HTML),
+    /// csv, sarif, ocsf, asff, junit. Repeat or comma-separate for several,
+    /// each paired in order with an -o FILE.
+    #[arg(long, value_delimiter = ',', value_parser = parse_format, default_value = "table")]
+    pub format: Vec<Format>,
+    /// Write the report to FILE (atomically) instead of stdout; one per --format.
+    #[arg(short, long = "output", value_name = "FILE")]
+    pub output: Vec<PathBuf>,
     #[command(flatten)]
     pub lang: LangArg,
     /// Only these severities (comma-separated: critical,high,medium,low,info).
@@ -367,6 +387,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             Ok(ExitCode::from(EXIT_OK))
         }
+        Command::Report(cmd) => {
+            let ReportCommand {
+                snapshot,
+                input,
+                report,
+            } = *cmd;
+            match (snapshot, input) {
+                (Some(path), None) => scan(report, Source::File(path)),
+                (None, Some(path)) => scan(report, Source::Stored(path)),
+                _ => bail!("give either --snapshot FILE or --input REPORT.json"),
+            }
+        }
         Command::ValidateRules { dir } => {
             let catalog = crate::input::load_catalog(std::slice::from_ref(&dir))?;
             let n = settei_rules::catalog::read_dir_files(&dir)
@@ -385,10 +417,29 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 enum Source {
     File(PathBuf),
     Collected(Box<settei_model::Snapshot>),
+    /// A JSON report: findings are re-filtered and re-rendered, not re-evaluated.
+    Stored(PathBuf),
+}
+
+/// Pairs each format with its output file; one format may go to stdout.
+fn outputs(args: &ReportArgs) -> Result<Vec<(Format, Option<PathBuf>)>> {
+    match (args.format.len(), args.output.len()) {
+        (1, 0) => Ok(vec![(args.format[0], None)]),
+        (f, o) if f == o => Ok(args
+            .format
+            .iter()
+            .copied()
+            .zip(args.output.iter().cloned().map(Some))
+            .collect()),
+        (f, o) => bail!(
+            "{f} format(s) but {o} output file(s): give one -o FILE per --format (only a single format may go to stdout)"
+        ),
+    }
 }
 
 fn scan(args: ReportArgs, source: Source) -> Result<ExitCode> {
     let lang = args.lang.resolve();
+    let targets = outputs(&args)?;
     let mut catalog = crate::input::load_catalog(&args.rules.dirs)?;
     let config = match &args.config {
         Some(p) => Some(crate::input::load_config(p, &catalog)?),
@@ -397,16 +448,17 @@ fn scan(args: ReportArgs, source: Source) -> Result<ExitCode> {
     if let Some(c) = &config {
         catalog.apply_config(c);
     }
-    let snapshot = match source {
-        Source::File(path) => crate::input::load_snapshot(&path, &catalog)?,
-        Source::Collected(s) => *s,
+    let (snapshot, mut findings, resource_count) = match source {
+        Source::Stored(path) => {
+            let stored = crate::input::load_report(&path)?;
+            (stored.snapshot, stored.findings, stored.resource_count)
+        }
+        Source::File(path) => {
+            let snapshot = crate::input::load_snapshot(&path, &catalog)?;
+            evaluate(&catalog, snapshot)
+        }
+        Source::Collected(s) => evaluate(&catalog, *s),
     };
-    tracing::info!(
-        resources = snapshot.resources.len(),
-        rules = catalog.rules.len(),
-        "evaluating"
-    );
-    let mut findings = settei_engine::evaluate(&catalog.rules, &snapshot);
     if let Some(c) = &config {
         settei_engine::apply_mutes(&mut findings, &c.mutes, chrono::Local::now().date_naive());
     }
@@ -428,21 +480,40 @@ fn scan(args: ReportArgs, source: Source) -> Result<ExitCode> {
         snapshot: &snapshot,
         findings: &findings,
         lang,
+        resource_count,
     };
-    let rendered = match args.format {
-        Format::Table => table::render(
-            &input,
-            table::TableOptions {
-                show_pass: args.show_pass,
-            },
-        ),
-        Format::Json => json::render(&input),
-    };
-    crate::output::write(args.output.as_deref(), &rendered)?;
+    // Render everything first: a format that cannot be produced (ASFF for a
+    // non-AWS scan) fails the run before any file is written.
+    let mut rendered = Vec::new();
+    for (format, path) in targets {
+        let options = table::TableOptions {
+            show_pass: args.show_pass,
+        };
+        let text = settei_report::render(format, &input, options)
+            .map_err(|e| anyhow::anyhow!("--format {}: {e}", format.as_str()))?;
+        rendered.push((path, text));
+    }
+    for (path, text) in &rendered {
+        crate::output::write(path.as_deref(), text)?;
+    }
     let gate = args.fail_on.is_some_and(|threshold| {
         findings
             .iter()
             .any(|f| matches!(f.status, Status::Fail | Status::Error) && f.severity >= threshold)
     });
     Ok(ExitCode::from(if gate { EXIT_FINDINGS } else { EXIT_OK }))
+}
+
+fn evaluate(
+    catalog: &settei_rules::Catalog,
+    snapshot: settei_model::Snapshot,
+) -> (settei_model::Snapshot, Vec<settei_model::Finding>, usize) {
+    tracing::info!(
+        resources = snapshot.resources.len(),
+        rules = catalog.rules.len(),
+        "evaluating"
+    );
+    let findings = settei_engine::evaluate(&catalog.rules, &snapshot);
+    let n = snapshot.resources.len();
+    (snapshot, findings, n)
 }

@@ -67,6 +67,17 @@ pub fn load_snapshot(path: &Path, catalog: &Catalog) -> Result<Snapshot> {
     Ok(snapshot)
 }
 
+/// Reads a stored scan (a JSON report written by `settei scan --format json`).
+pub fn load_report(path: &Path) -> Result<settei_report::json::StoredScan> {
+    let text = read(path)?;
+    settei_report::json::parse(&text).map_err(|e| match e {
+        settei_report::json::ParseError::Syntax { .. } => {
+            anyhow::anyhow!("{}:{e}", path.display())
+        }
+        _ => anyhow::anyhow!("{}: error: {e}", path.display()),
+    })
+}
+
 /// Reads and validates a configuration file against the catalog.
 pub fn load_config(path: &Path, catalog: &Catalog) -> Result<Config> {
     let text = read(path)?;

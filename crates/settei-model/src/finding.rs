@@ -96,6 +96,9 @@ pub struct Finding {
     pub resource_kind: String,
     pub resource_name: String,
     pub region: String,
+    /// The resource's tags, copied for reports and ticketing (untrusted text).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
     /// What the reader is told, in both languages.
     pub message: Text,
     /// The values the rule read.

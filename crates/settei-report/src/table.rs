@@ -92,9 +92,7 @@ pub fn render(input: &ReportInput<'_>, opts: TableOptions) -> String {
     let _ = writeln!(
         out,
         "{}: {rule_count}  {}: {}",
-        l.rules,
-        l.resources,
-        snap.resources.len()
+        l.rules, l.resources, input.resource_count
     );
     if !snap.errors.is_empty() {
         let _ = writeln!(out, "{}: {}", l.collection_errors, snap.errors.len());
