@@ -4,7 +4,8 @@
 #               findings by guideline category and write out/demo-report.json
 #   make demo-offline  the same report from the bundled sample snapshot
 #   make test   formatting, lints, every test (what CI runs through .ci/run)
-#   make bench  evaluation over a generated 100,000-resource snapshot; live demo scan time and memory
+#   make bench  evaluation over a generated 100,000-resource snapshot; the HTML report at
+#               50,000 findings in headless Chromium; live demo scan time and memory
 #   make docs   regenerate docs/rules.md, docs/categories.md, docs/kinds.md, docs/snapshot.schema.json
 
 # One target directory outside the clone, shared between clones and runs.
@@ -23,7 +24,7 @@ PYTHON ?= python3
 MOTO_PIN := moto[server]==5.2.5
 export SETTEI_PYTHON ?= $(abspath $(VENV))/bin/python
 
-.PHONY: all build venv demo demo-offline test fmt-check lint unit docs docs-check bench clean
+.PHONY: all build venv browser demo demo-offline test fmt-check lint unit docs docs-check bench clean
 
 all: build
 
@@ -39,8 +40,10 @@ demo: build venv
 demo-offline: build
 	@mkdir -p $(OUT)
 	$(CARGO_TARGET_DIR)/debug/settei scan --snapshot $(DEMO_SNAPSHOT)
-	$(CARGO_TARGET_DIR)/debug/settei scan --snapshot $(DEMO_SNAPSHOT) --format json -o $(OUT)/demo-offline-report.json
-	@echo "JSON report: $(OUT)/demo-offline-report.json"
+	$(CARGO_TARGET_DIR)/debug/settei report --snapshot $(DEMO_SNAPSHOT) --format json,html,md,handover \
+	  -o $(OUT)/demo-offline-report.json -o $(OUT)/demo-offline-report.html \
+	  -o $(OUT)/demo-offline-handover.md -o $(OUT)/demo-offline-handover.html
+	@echo "reports: $(OUT)/demo-offline-report.{json,html}, $(OUT)/demo-offline-handover.{md,html}"
 
 test: fmt-check lint unit
 
@@ -50,7 +53,7 @@ fmt-check:
 lint:
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 
-unit: venv
+unit: venv browser
 	$(CARGO) test --locked --workspace
 
 # Installed once; the stamp is refreshed when the pin changes.
@@ -61,16 +64,31 @@ $(VENV)/.moto-stamp: Makefile
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check '$(MOTO_PIN)'
 	@touch $@
 
+# Debian's Chromium and chromedriver for the HTML report tests (and a
+# Japanese font so screenshots are legible). Root, or sudo, is needed once.
+CHROMEDRIVER ?= /usr/bin/chromedriver
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BROWSER_PKGS := chromium chromium-driver fonts-ipafont-gothic
+
+browser: $(CHROMEDRIVER)
+
+$(CHROMEDRIVER):
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(BROWSER_PKGS) \
+	  || ($(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(BROWSER_PKGS))
+
 docs:
 	$(CARGO) xtask docs
 
 docs-check:
 	$(CARGO) xtask docs --check
 
-# Evaluation over a generated 100,000-resource snapshot, then a live scan of
-# the demo account on moto (release build; wall time and peak memory).
-bench: venv
-	$(CARGO) run --locked --release --quiet --package xtask -- bench --resources 100000
+# Evaluation over a generated 100,000-resource snapshot; the HTML report over
+# 50,000 of its findings (size, render time, load and filter time in headless
+# Chromium); then a live scan of the demo account on moto (release build;
+# wall time and peak memory).
+bench: venv browser
+	$(CARGO) run --locked --release --quiet --package xtask -- bench --resources 100000 --html $(OUT)/bench-50k-findings.html
+	$(PYTHON) scripts/html_load.py $(OUT)/bench-50k-findings.html --runs 3
 	$(CARGO) build --locked --release --bin settei
 	scripts/demo-aws.sh --measure 5 $(CARGO_TARGET_DIR)/release/settei $(SETTEI_PYTHON) $(OUT)
 

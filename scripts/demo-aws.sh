@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: start moto on a free loopback port, seed the deliberately
 # misconfigured demo account (ap-northeast-1 and us-east-1), scan it live,
-# print the findings by guideline category, write a JSON report, stop moto.
+# print the findings by guideline category, write the JSON, HTML, handover,
+# CSV and SARIF reports, stop moto.
 #
 #   scripts/demo-aws.sh [--measure N] SETTEI_BIN PYTHON OUT_DIR
 #
@@ -53,6 +54,13 @@ fi
 
 "$settei" scan aws --endpoint-url "$endpoint" --region ap-northeast-1 --region us-east-1 \
     --save-snapshot "$out/demo-snapshot.json"
-"$settei" scan --snapshot "$out/demo-snapshot.json" --format json -o "$out/demo-report.json"
-echo "snapshot: $out/demo-snapshot.json" >&2
-echo "JSON report: $out/demo-report.json" >&2
+"$settei" report --snapshot "$out/demo-snapshot.json" \
+    --format json,html,md,handover,csv,sarif \
+    -o "$out/demo-report.json" -o "$out/demo-report.html" -o "$out/demo-handover.md" \
+    -o "$out/demo-handover.html" -o "$out/demo-findings.csv" -o "$out/demo-report.sarif"
+echo "snapshot:         $out/demo-snapshot.json" >&2
+echo "JSON report:      $out/demo-report.json" >&2
+echo "HTML report:      $out/demo-report.html" >&2
+echo "handover (md):    $out/demo-handover.md" >&2
+echo "handover (print): $out/demo-handover.html" >&2
+echo "CSV / SARIF:      $out/demo-findings.csv, $out/demo-report.sarif" >&2

@@ -549,3 +549,122 @@ fn untrusted_strings_cannot_drive_the_terminal() {
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
     assert!(!out.lines().any(|l| l.starts_with("FAKE LINE")));
 }
+
+#[test]
+fn several_formats_in_one_run_each_to_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("r.html");
+    let sarif = dir.path().join("r.sarif");
+    let csv = dir.path().join("r.csv");
+    let o = settei(&[
+        "scan",
+        "--snapshot",
+        DEMO,
+        "--format",
+        "html,sarif",
+        "--format",
+        "csv",
+        "-o",
+        html.to_str().unwrap(),
+        "-o",
+        sarif.to_str().unwrap(),
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&html)
+        .unwrap()
+        .starts_with("<!DOCTYPE html>"));
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(s["version"], "2.1.0");
+    assert!(std::fs::read_to_string(&csv)
+        .unwrap()
+        .starts_with('\u{feff}'));
+
+    // A format without its file is a usage error, and nothing is written.
+    let lone = dir.path().join("lone.html");
+    let o = settei(&[
+        "scan",
+        "--snapshot",
+        DEMO,
+        "--format",
+        "html,json",
+        "-o",
+        lone.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("one -o FILE per --format"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!lone.exists());
+
+    let o = settei(&["scan", "--snapshot", DEMO, "--format", "pdf"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown format `pdf`"));
+}
+
+#[test]
+fn a_stored_json_report_renders_like_the_scan_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("scan.json");
+    let o = settei(&[
+        "scan",
+        "--snapshot",
+        DEMO,
+        "--format",
+        "json",
+        "-o",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    for format in ["csv", "md", "sarif", "junit", "html"] {
+        let direct = settei(&[
+            "scan",
+            "--snapshot",
+            DEMO,
+            "--lang",
+            "en",
+            "--format",
+            format,
+        ]);
+        let stored = settei(&[
+            "report",
+            "--input",
+            json.to_str().unwrap(),
+            "--lang",
+            "en",
+            "--format",
+            format,
+        ]);
+        assert_eq!(stored.status.code(), Some(0), "{}", stderr(&stored));
+        assert_eq!(
+            stdout(&direct),
+            stdout(&stored),
+            "{format} from the stored report differs from the scan's"
+        );
+    }
+    // `report --snapshot` evaluates like `scan --snapshot`.
+    let a = settei(&["report", "--snapshot", DEMO, "--format", "json"]);
+    let b = settei(&["scan", "--snapshot", DEMO, "--format", "json"]);
+    assert_eq!(stdout(&a), stdout(&b));
+
+    // A broken stored report: file, line and column.
+    let bad = write(
+        dir.path(),
+        "bad.json",
+        "{\n  \"report_format_version\": 1,\n  x\n}\n",
+    );
+    let o = settei(&["report", "--input", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!(
+            "{}:3:3: error: invalid JSON report",
+            bad.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+}

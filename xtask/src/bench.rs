@@ -71,7 +71,7 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-pub fn run(n: usize) -> Result<()> {
+pub fn run(n: usize, html_out: Option<&std::path::Path>) -> Result<()> {
     let t0 = Instant::now();
     let catalog = Catalog::embedded().map_err(|d| anyhow::anyhow!("{d}"))?;
     let load = t0.elapsed();
@@ -130,5 +130,46 @@ pub fn run(n: usize) -> Result<()> {
             before as f64 / 1024.0
         );
     }
+    if let Some(path) = html_out {
+        html_report(&catalog, &snap, &findings, path)?;
+    }
+    Ok(())
+}
+
+/// The HTML report over 50,000 of those findings (every status mixed in):
+/// render time and page size here; load time in Chromium is measured by
+/// `scripts/html_load.py`.
+fn html_report(
+    catalog: &Catalog,
+    snap: &Snapshot,
+    findings: &[settei_model::Finding],
+    path: &std::path::Path,
+) -> Result<()> {
+    const N: usize = 50_000;
+    let step = (findings.len() / N).max(1);
+    let sample: Vec<_> = findings.iter().step_by(step).take(N).cloned().collect();
+    let input = settei_report::ReportInput {
+        catalog,
+        snapshot: snap,
+        findings: &sample,
+        lang: settei_model::Lang::Ja,
+        resource_count: snap.resources.len(),
+    };
+    let t = Instant::now();
+    let page = settei_report::html::render(&input);
+    let render = t.elapsed();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, &page)?;
+    println!("settei bench: HTML report");
+    println!("  findings:         {}", sample.len());
+    println!("  render:           {:.1} ms", render.as_secs_f64() * 1e3);
+    println!(
+        "  page size:        {:.2} MiB ({:.0} bytes/finding) -> {}",
+        page.len() as f64 / (1024.0 * 1024.0),
+        page.len() as f64 / sample.len().max(1) as f64,
+        path.display()
+    );
     Ok(())
 }

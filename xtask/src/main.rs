@@ -1,4 +1,5 @@
-//! Developer tasks: `cargo xtask docs [--check]`, `cargo xtask bench [--resources N]`.
+//! Developer tasks: `cargo xtask docs [--check]`,
+//! `cargo xtask bench [--resources N] [--html FILE]`.
 
 mod bench;
 
@@ -27,9 +28,16 @@ fn main() -> Result<()> {
                 .transpose()
                 .context("--resources takes a number")?
                 .unwrap_or(100_000);
-            bench::run(n)
+            let html = args
+                .iter()
+                .position(|a| a == "--html")
+                .and_then(|i| args.get(i + 1))
+                .map(std::path::PathBuf::from);
+            bench::run(n, html.as_deref())
         }
-        _ => bail!("usage: cargo xtask docs [--check] | cargo xtask bench [--resources N]"),
+        _ => bail!(
+            "usage: cargo xtask docs [--check] | cargo xtask bench [--resources N] [--html FILE]"
+        ),
     }
 }
 
