@@ -15,8 +15,25 @@ pub fn write(path: Option<&Path>, content: &str) -> Result<()> {
             out.flush().ok();
             Ok(())
         }
-        Some(path) => write_atomic(path, content.as_bytes()),
+        Some(path) => {
+            write_atomic(path, content.as_bytes())?;
+            share(path)
+        }
     }
+}
+
+/// Reports are for sharing: readable like any file the user creates
+/// (snapshots keep the private mode of the temporary file).
+#[cfg(unix)]
+fn share(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))
+        .with_context(|| format!("cannot set permissions of {}", path.display()))
+}
+
+#[cfg(not(unix))]
+fn share(_: &Path) -> Result<()> {
+    Ok(())
 }
 
 /// Writes to a temporary file beside `path`, then renames it into place.

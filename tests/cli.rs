@@ -581,6 +581,12 @@ fn several_formats_in_one_run_each_to_its_file() {
     assert!(std::fs::read_to_string(&csv)
         .unwrap()
         .starts_with('\u{feff}'));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&html).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o644, "reports are shareable files");
+    }
 
     // A format without its file is a usage error, and nothing is written.
     let lone = dir.path().join("lone.html");
