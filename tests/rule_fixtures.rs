@@ -73,14 +73,26 @@ fn every_rule_passes_and_fails_its_fixtures() {
                     Snapshot::new(rule.provider, "111122223333", "2026-11-20T00:00:00Z");
                 snapshot.collected_kinds = vec![rule.kind.clone()];
                 for r in &fragment.resources {
-                    if r.kind != rule.kind {
+                    if !rule.applies_to(&r.kind) {
                         problems.push(format!(
                             "{shown}: resource `{}` has kind `{}`, the rule reads `{}`",
                             r.id, r.kind, rule.kind
                         ));
+                        continue;
                     }
-                    if let Err(e) = catalog.kinds[&rule.kind].check_attributes(&r.attributes) {
-                        problems.push(format!("{shown}: resource `{}`: {e}", r.id));
+                    if !snapshot.collected_kinds.contains(&r.kind) {
+                        snapshot.collected_kinds.push(r.kind.clone());
+                    }
+                    match catalog.kinds.get(&r.kind) {
+                        Some(k) => {
+                            if let Err(e) = k.check_attributes(&r.attributes) {
+                                problems.push(format!("{shown}: resource `{}`: {e}", r.id));
+                            }
+                        }
+                        None => problems.push(format!(
+                            "{shown}: resource `{}` has undeclared kind `{}`",
+                            r.id, r.kind
+                        )),
                     }
                 }
                 snapshot.resources = fragment.resources;

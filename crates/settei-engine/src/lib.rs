@@ -42,8 +42,21 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
         })
         .collect();
     let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
+    let any_kind: Vec<usize> = (0..rules.len())
+        .filter(|&i| rules[i].is_any_kind())
+        .collect();
     for (i, r) in rules.iter().enumerate() {
-        by_kind.entry(r.kind.as_str()).or_default().push(i);
+        if !r.is_any_kind() {
+            by_kind.entry(r.kind.as_str()).or_default().push(i);
+        }
+    }
+    if !any_kind.is_empty() {
+        let kinds: HashSet<&str> = snapshot.resources.iter().map(|r| r.kind.as_str()).collect();
+        for k in kinds {
+            let idx = by_kind.entry(k).or_default();
+            idx.extend(any_kind.iter().filter(|&&i| rules[i].applies_to(k)));
+            idx.sort_unstable();
+        }
     }
     let mut kind_errors: HashMap<&str, Vec<&CollectionError>> = HashMap::new();
     let mut resource_errors: HashMap<&str, Vec<&CollectionError>> = HashMap::new();
@@ -58,11 +71,14 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
 
     // Kinds that were not read at all, or not in some region.
     for rule in &rules {
-        let collected = snapshot.collected_kinds.iter().any(|k| k == &rule.kind);
-        let errors = kind_errors
-            .get(rule.kind.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let collected = snapshot.collected_kinds.iter().any(|k| rule.applies_to(k));
+        let mut errors: Vec<&CollectionError> = kind_errors
+            .iter()
+            .filter(|(k, _)| rule.applies_to(k))
+            .flat_map(|(_, e)| e.iter().copied())
+            .collect();
+        // Stable order whatever the map's.
+        errors.sort_by(|a, b| (&a.kind, &a.region).cmp(&(&b.kind, &b.region)));
         if !collected && errors.is_empty() {
             let err = FindingError {
                 cause: ErrorCause::NotCollected,
@@ -72,7 +88,7 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
                     rule.kind
                 ),
             };
-            findings.push(scope_error(rule, snapshot, None, err));
+            findings.push(scope_error(rule, snapshot, &rule.kind, None, err));
         }
         for e in errors {
             let err = FindingError {
@@ -80,7 +96,13 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
                 operation: e.operation.clone(),
                 message: e.message.clone(),
             };
-            findings.push(scope_error(rule, snapshot, e.region.as_deref(), err));
+            findings.push(scope_error(
+                rule,
+                snapshot,
+                &e.kind,
+                e.region.as_deref(),
+                err,
+            ));
         }
     }
 
@@ -156,7 +178,7 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
     orphans.sort_by_key(|(id, _)| *id);
     for (id, errs) in orphans {
         for rule in &rules {
-            if let Some(e) = errs.iter().find(|e| e.kind == rule.kind) {
+            if let Some(e) = errs.iter().find(|e| rule.applies_to(&e.kind)) {
                 findings.push(orphan_error(rule, snapshot, id, e));
             }
         }
@@ -184,7 +206,7 @@ pub fn apply_mutes(findings: &mut [Finding], mutes: &[Mute], today: NaiveDate) {
 /// The collection error, if any, that makes `rule` unevaluable on a resource.
 fn blocking_error<'a>(rule: &Rule, errs: &[&'a CollectionError]) -> Option<&'a CollectionError> {
     errs.iter().copied().find(|e| {
-        e.kind == rule.kind
+        rule.applies_to(&e.kind)
             && rule
                 .compiled
                 .reads
@@ -245,7 +267,7 @@ fn orphan_error(rule: &Rule, snapshot: &Snapshot, id: &str, e: &CollectionError)
         account: snapshot.account.clone(),
         message: message(rule, &name, Status::Error, Some(&err)),
         resource_id: id.to_string(),
-        resource_kind: rule.kind.clone(),
+        resource_kind: e.kind.clone(),
         resource_name: name,
         region,
         tags: Default::default(),
@@ -259,15 +281,16 @@ fn orphan_error(rule: &Rule, snapshot: &Snapshot, id: &str, e: &CollectionError)
 fn scope_error(
     rule: &Rule,
     snapshot: &Snapshot,
+    kind: &str,
     region: Option<&str>,
     err: FindingError,
 ) -> Finding {
     let region = region.unwrap_or("global");
     let resource_id = format!(
-        "{}:{}:{}:{}",
-        snapshot.provider, snapshot.account, region, rule.kind
+        "{}:{}:{}:{kind}",
+        snapshot.provider, snapshot.account, region
     );
-    let name = format!("{} ({region})", rule.kind);
+    let name = format!("{kind} ({region})");
     Finding {
         id: finding_id(&rule.id, &resource_id),
         rule_id: rule.id.clone(),
@@ -278,7 +301,7 @@ fn scope_error(
         account: snapshot.account.clone(),
         message: message(rule, &name, Status::Error, Some(&err)),
         resource_id,
-        resource_kind: rule.kind.clone(),
+        resource_kind: kind.to_string(),
         resource_name: name,
         region: region.to_string(),
         tags: Default::default(),

@@ -36,10 +36,24 @@ fn unreadable_settings_are_error_never_pass() {
         ));
     }
     let findings = settei_engine::evaluate(&c.rules, &snap);
+    // Rules on every kind (`aws.*`, e.g. residency) read only the resource's
+    // identity, which is known; they are decided, once per resource.
+    let any_kind: Vec<&str> = c
+        .rules
+        .iter()
+        .filter(|r| r.provider == Provider::Aws && r.is_any_kind())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(!any_kind.is_empty());
+    let (identity, findings): (Vec<_>, Vec<_>) = findings
+        .into_iter()
+        .partition(|f| any_kind.contains(&f.rule_id.as_str()));
+    assert_eq!(identity.len(), any_kind.len() * c.kinds.len());
+    assert!(identity.iter().all(|f| f.status != Status::Error));
     let aws_rules = c
         .rules
         .iter()
-        .filter(|r| r.provider == Provider::Aws)
+        .filter(|r| r.provider == Provider::Aws && !r.is_any_kind())
         .count();
     assert_eq!(findings.len(), aws_rules, "one finding per rule");
     for f in &findings {
@@ -243,7 +257,11 @@ fn errors_for_resources_missing_from_the_snapshot_are_not_dropped() {
         message: "Access Denied".into(),
     });
     let findings = settei_engine::evaluate(&c.rules, &snap);
-    let s3_rules = c.rules.iter().filter(|r| r.kind == "aws.s3.bucket").count();
+    let s3_rules = c
+        .rules
+        .iter()
+        .filter(|r| r.applies_to("aws.s3.bucket"))
+        .count();
     assert!(s3_rules > 0);
     let hidden: Vec<_> = findings
         .iter()

@@ -5,12 +5,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use settei_model::{Category, Group, Guideline, Layer, Measure, Provider, Section, Severity};
+use settei_model::{Category, Group, Guideline, Layer, Measure, Provider, Section, Severity, Text};
 
 use crate::check::{compile_condition, params_type};
 use crate::diag::{Diagnostic, Diagnostics, SourceRef};
 use crate::rule::{toml_to_json, valid_rule_id, RawRule, Rule};
-use crate::schema::{parse_kind, KindSchema};
+use crate::schema::{parse_kind, KindSchema, Ty};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -443,7 +443,24 @@ fn load_rule(f: &SourceFile, ctx: &RuleContext<'_>, diags: &mut Vec<Diagnostic>)
         .parse::<Severity>()
         .map_err(|e| diags.push(src.at_span(&raw.severity.span(), e)))
         .ok();
-    let kind = ctx.kinds.get(raw.kind.get_ref());
+    // `<provider>.*`: every kind of the provider. Such a rule sees no
+    // attributes (`r` is empty) and reads only `resource.*` and `params.*`.
+    let any_kind = provider.and_then(|p| {
+        (raw.kind.get_ref() == &format!("{}.*", p.as_str())).then(|| KindSchema {
+            kind: raw.kind.get_ref().clone(),
+            provider: p,
+            title: Text {
+                ja: "すべてのリソース種別".into(),
+                en: "Every resource kind".into(),
+            },
+            root: Ty::Object(Default::default()),
+            attributes: Vec::new(),
+            file: String::new(),
+        })
+    });
+    let kind = any_kind
+        .as_ref()
+        .or_else(|| ctx.kinds.get(raw.kind.get_ref()));
     match kind {
         None => diags.push(src.at_span(
             &raw.kind.span(),
@@ -456,8 +473,12 @@ fn load_rule(f: &SourceFile, ctx: &RuleContext<'_>, diags: &mut Vec<Diagnostic>)
                     format!("kind `{}` belongs to provider {}", k.kind, k.provider),
                 ));
             }
-            // Layout: <provider>/<service>/<ID>.toml, service = the kind's second segment.
-            let service = k.kind.split('.').nth(1).unwrap_or("");
+            // Layout: <provider>/<service>/<ID>.toml, service = the kind's
+            // second segment (`all` for rules on every kind).
+            let service = match k.kind.split('.').nth(1).unwrap_or("") {
+                "*" => "all",
+                s => s,
+            };
             let expected = format!("{}/{service}/{id}.toml", k.provider);
             if !f.rel.ends_with(&expected) {
                 diags.push(src.at(

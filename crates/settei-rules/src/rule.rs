@@ -54,7 +54,8 @@ pub struct Rule {
     /// Stable id, equal to the file stem; never reused.
     pub id: String,
     pub provider: Provider,
-    /// The resource kind the rule evaluates, e.g. `aws.s3.bucket`.
+    /// The resource kind the rule evaluates, e.g. `aws.s3.bucket`, or
+    /// `<provider>.*` for every kind of the provider.
     pub kind: String,
     pub severity: Severity,
     /// Guideline setting category id (`1` … `7`).
@@ -76,6 +77,22 @@ pub struct Rule {
     pub compiled: CompiledCondition,
     /// Where the rule came from (`rules/aws/s3/AWS-S3-001.toml` for embedded rules).
     pub file: String,
+}
+
+impl Rule {
+    /// Whether the rule evaluates resources of `kind`: its own kind, or
+    /// every kind of its provider when written `<provider>.*`.
+    pub fn applies_to(&self, kind: &str) -> bool {
+        match self.kind.strip_suffix('*') {
+            Some(prefix) => kind.starts_with(prefix),
+            None => self.kind == kind,
+        }
+    }
+
+    /// A rule on every kind of its provider (`<provider>.*`).
+    pub fn is_any_kind(&self) -> bool {
+        self.kind.ends_with(".*")
+    }
 }
 
 /// Turns a TOML value into JSON, for binding as a CEL parameter.
