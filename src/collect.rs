@@ -43,7 +43,9 @@ pub fn aws(opts: &settei_aws::AwsOptions) -> Result<Snapshot> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let snapshot = runtime.block_on(settei_aws::collect(opts.clone(), progress()))?;
+    // EC2 lives in its own adapter crate; it runs in every region too.
+    let extra: [&dyn settei_aws::RegionalCollector; 1] = [&settei_aws_ec2::Ec2];
+    let snapshot = runtime.block_on(settei_aws::collect(opts.clone(), progress(), &extra))?;
     tracing::info!(
         resources = snapshot.resources.len(),
         errors = snapshot.errors.len(),

@@ -11,7 +11,23 @@
 //!
 //! SDK types never leave this crate.
 
+/// A client for one region of an SDK, with the read-only guard installed.
+macro_rules! regional_client {
+    ($sdk:ident, $ctx:expr, $region:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from(&$ctx.sdk)
+                .region(aws_config::Region::new($region.to_string()))
+                .interceptor($crate::ReadOnlyGuard)
+                .build(),
+        )
+    };
+}
+
+mod budgets;
+mod containers;
 mod credential_report;
+mod databases;
+mod elbv2;
 mod error;
 mod guard;
 mod iam;
@@ -19,8 +35,12 @@ mod monitoring;
 pub(crate) mod policy;
 mod regional;
 mod s3;
+pub mod secrets;
+mod secretsmanager;
 mod trail;
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,11 +48,27 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use chrono::{DateTime, SecondsFormat, Utc};
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 use settei_model::{Provider, Resource, Snapshot};
 use settei_provider::{Progress, SnapshotSink};
 
-pub(crate) use guard::ReadOnlyGuard;
+pub use error::{failure, unknown_shape, Scope};
+pub use guard::ReadOnlyGuard;
+
+/// A per-region collector kept in its own crate (EC2 lives in
+/// `settei-aws-ec2` so that the rest of the workspace does not wait for
+/// `aws-sdk-ec2` to build). It reads through [`Ctx`] and records what it
+/// read, or why it could not, in [`Ctx::sink`].
+pub trait RegionalCollector: Send + Sync {
+    /// Collects one region.
+    fn collect<'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        region: &'a str,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+}
 
 /// How to reach the account and what to read.
 #[derive(Debug, Clone)]
@@ -86,8 +122,10 @@ pub enum AwsError {
     Regions(String),
 }
 
-/// Shared state of one collection run.
-pub(crate) struct Ctx {
+/// Shared state of one collection run. Public for sibling adapter crates
+/// (`settei-aws-ec2`) only: it carries the SDK configuration, so it must
+/// never reach the CLI, the engine or a report (invariant 3).
+pub struct Ctx {
     pub sdk: SdkConfig,
     pub account: String,
     pub partition: String,
@@ -105,6 +143,18 @@ impl Ctx {
     }
 
     pub fn resource(&self, kind: &str, id: String, region: &str, name: String, attributes: Value) {
+        self.tagged_resource(kind, id, region, name, Default::default(), attributes)
+    }
+
+    pub fn tagged_resource(
+        &self,
+        kind: &str,
+        id: String,
+        region: &str,
+        name: String,
+        tags: BTreeMap<String, String>,
+        attributes: Value,
+    ) {
         let attributes = match attributes {
             Value::Object(m) => m,
             _ => unreachable!("attributes are built as objects"),
@@ -114,9 +164,22 @@ impl Ctx {
             kind: kind.to_string(),
             region: region.to_string(),
             name,
-            tags: Default::default(),
+            tags,
             attributes,
         });
+    }
+
+    /// An ARN in this account's partition: `arn:<partition>:<service>:<region>:<account>:<rest>`.
+    pub fn arn(&self, service: &str, region: &str, rest: &str) -> String {
+        format!(
+            "arn:{}:{service}:{region}:{}:{rest}",
+            self.partition, self.account
+        )
+    }
+
+    /// A per-region settings record's id (one per service and region).
+    pub fn settings_id(&self, service: &str, region: &str) -> String {
+        self.arn(service, region, "settings")
     }
 
     /// The global region used for IAM, S3 listing and other account-wide calls.
@@ -169,8 +232,13 @@ pub(crate) async fn load_config(opts: &AwsOptions) -> SdkConfig {
     loader.load().await
 }
 
-/// Collects the account's settings into a snapshot.
-pub async fn collect(opts: AwsOptions, progress: Arc<dyn Progress>) -> Result<Snapshot, AwsError> {
+/// Collects the account's settings into a snapshot; `extra` collectors run
+/// in every region beside the built-in ones.
+pub async fn collect(
+    opts: AwsOptions,
+    progress: Arc<dyn Progress>,
+    extra: &[&dyn RegionalCollector],
+) -> Result<Snapshot, AwsError> {
     let sdk = load_config(&opts).await;
     if sdk.region().is_none() {
         return Err(AwsError::NoRegion);
@@ -214,10 +282,11 @@ pub async fn collect(opts: AwsOptions, progress: Arc<dyn Progress>) -> Result<Sn
 
     // Account-wide services and per-region services, all at once.
     let global = async {
-        let (buckets, _, _) = tokio::join!(
+        let (buckets, _, _, _) = tokio::join!(
             s3::collect(&ctx, &regions),
             iam::collect(&ctx),
-            iam::collect_account_contact(&ctx)
+            iam::collect_account_contact(&ctx),
+            budgets::collect(&ctx),
         );
         buckets
     };
@@ -225,7 +294,16 @@ pub async fn collect(opts: AwsOptions, progress: Arc<dyn Progress>) -> Result<Sn
         settei_provider::bounded(regions.clone(), ctx.opts.region_concurrency, |region| {
             let ctx = ctx.clone();
             async move {
-                let out = regional::collect_region(&ctx, &region).await;
+                let extras =
+                    futures_util::future::join_all(extra.iter().map(|c| c.collect(&ctx, &region)));
+                let (out, _, _, _, _, _) = tokio::join!(
+                    regional::collect_region(&ctx, &region),
+                    databases::collect(&ctx, &region),
+                    containers::collect(&ctx, &region),
+                    elbv2::collect(&ctx, &region),
+                    secretsmanager::collect(&ctx, &region),
+                    extras,
+                );
                 ctx.progress.advance(&region);
                 out
             }

@@ -213,6 +213,40 @@ fn account_of(principal: &str) -> Option<String> {
     (!account.is_empty()).then(|| account.to_string())
 }
 
+/// Accounts a statement's Condition narrows the caller to
+/// (`aws:PrincipalAccount`, `aws:SourceAccount`, `kms:CallerAccount`, and
+/// the account in `aws:PrincipalArn`/`aws:SourceArn`) under a narrowing
+/// operator.
+fn condition_accounts(st: &Value) -> Vec<String> {
+    let Some(cond) = st.get("Condition").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (_, keys) in cond.iter().filter(|(op, _)| narrowing_operator(op)) {
+        for (key, values) in keys.as_object().into_iter().flatten() {
+            let key = key.to_ascii_lowercase();
+            for v in strings(Some(values)) {
+                let acct = match key.as_str() {
+                    "aws:principalaccount"
+                    | "aws:sourceaccount"
+                    | "aws:sourceowner"
+                    | "kms:calleraccount" => Some(v.to_string()),
+                    "aws:principalarn" | "aws:sourcearn" => account_of(v),
+                    _ => None,
+                };
+                if let Some(a) = acct.filter(|a| !a.is_empty() && !a.contains(['*', '?'])) {
+                    out.push(a);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What the policy grants to principals outside `own_account`: a wildcard
+/// principal without a narrowing condition, the other accounts named as
+/// principals or pinned by a condition, and whether every grant to another
+/// account requires an exact external id.
 pub fn trust(doc: &Value, own_account: &str) -> Trust {
     let mut t = Trust {
         external_id_required: true,
@@ -248,6 +282,18 @@ pub fn trust(doc: &Value, own_account: &str) -> Trust {
                 if !restricts_caller(st) {
                     t.wildcard_principal = true;
                 }
+                // `*` narrowed to accounts by a condition grants those accounts.
+                for acct in condition_accounts(st) {
+                    if acct != own_account {
+                        any_external = true;
+                        if !has_external_id {
+                            t.external_id_required = false;
+                        }
+                        if !t.external_accounts.contains(&acct) {
+                            t.external_accounts.push(acct);
+                        }
+                    }
+                }
                 continue;
             }
             if let Some(acct) = account_of(p) {
@@ -274,6 +320,19 @@ pub fn trust(doc: &Value, own_account: &str) -> Trust {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn wildcard_principals_narrowed_to_other_accounts_count_as_external() {
+        let doc = json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+             "Condition": {"StringEquals": {"kms:CallerAccount": ["444455556666", "111122223333"]}}},
+            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Encrypt", "Resource": "*",
+             "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::777788889999:role/*"}}}
+        ]});
+        let t = trust(&doc, "111122223333");
+        assert!(!t.wildcard_principal);
+        assert_eq!(t.external_accounts, ["444455556666", "777788889999"]);
+    }
 
     #[test]
     fn decodes_url_encoded_documents() {

@@ -2,7 +2,7 @@
 //! AWS Config, GuardDuty, Security Hub, IAM Access Analyzer, CloudWatch Logs
 //! groups and metric filters, CloudWatch alarms, and KMS keys.
 
-use aws_config::{Region, SdkConfig};
+use aws_config::SdkConfig;
 use serde_json::json;
 use settei_model::ErrorCause;
 
@@ -15,17 +15,6 @@ pub const SECURITYHUB: &str = "aws.securityhub.region";
 pub const ANALYZER: &str = "aws.accessanalyzer.region";
 pub const LOG_GROUP: &str = "aws.logs.log_group";
 pub const KMS_KEY: &str = "aws.kms.key";
-
-macro_rules! regional_client {
-    ($sdk:ident, $ctx:expr, $region:expr) => {
-        $sdk::Client::from_conf(
-            $sdk::config::Builder::from(&$ctx.sdk)
-                .region(Region::new($region.to_string()))
-                .interceptor(ReadOnlyGuard)
-                .build(),
-        )
-    };
-}
 
 /// A trail as listed in its home region, before the S3 join.
 #[derive(Debug, Clone)]
@@ -361,10 +350,7 @@ async fn alarms(ctx: &Ctx, region: &str) -> Result<Vec<Alarm>, ErrorCause> {
 }
 
 fn region_id(ctx: &Ctx, service: &str, region: &str) -> String {
-    format!(
-        "arn:{}:{service}:{region}:{}:settings",
-        ctx.partition, ctx.account
-    )
+    ctx.settings_id(service, region)
 }
 
 async fn config(ctx: &Ctx, region: &str) {
@@ -630,6 +616,39 @@ async fn kms(ctx: &Ctx, region: &str) {
             ))
         }
     };
+    // Aliases name keys for people; a key without one is named by its id.
+    // (A failed listing only costs the names.)
+    let aliases: std::collections::HashMap<String, String> = match kms
+        .list_aliases()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(list) => {
+            let mut m = std::collections::HashMap::new();
+            for a in &list {
+                if let (Some(key), Some(name)) = (a.target_key_id(), a.alias_name()) {
+                    let name = name.strip_prefix("alias/").unwrap_or(name);
+                    // The first alias in name order, for a stable name.
+                    m.entry(key.to_string())
+                        .and_modify(|n: &mut String| {
+                            if name < n.as_str() {
+                                *n = name.to_string()
+                            }
+                        })
+                        .or_insert_with(|| name.to_string());
+                }
+            }
+            m
+        }
+        Err(e) => {
+            tracing::warn!(region, error = %aws_smithy_types::error::display::DisplayErrorContext(&e), "kms:ListAliases failed; keys are named by id");
+            Default::default()
+        }
+    };
+    let aliases = &aliases;
     settei_provider::bounded(keys, ctx.opts.call_concurrency, |k| {
         let kms = &kms;
         async move {
@@ -711,22 +730,38 @@ async fn kms(ctx: &Ctx, region: &str) {
             {
                 Ok(o) => match o.policy().and_then(policy::parse_document) {
                     Some(doc) => {
-                        attrs["policy_public"] = json!(policy::allows_public_principal(&doc))
+                        attrs["policy_public"] = json!(policy::allows_public_principal(&doc));
+                        attrs["policy_external_accounts"] =
+                            json!(policy::trust(&doc, &ctx.account).external_accounts);
                     }
                     None => ctx.sink.error(crate::error::unknown_shape(
-                        Scope::attrs(KMS_KEY, Some(region), &arn, &["policy_public"]),
+                        Scope::attrs(
+                            KMS_KEY,
+                            Some(region),
+                            &arn,
+                            &["policy_public", "policy_external_accounts"],
+                        ),
                         "kms:GetKeyPolicy",
                         "the key policy is not JSON",
                     )),
                 },
                 Err(e) => ctx.sink.error(failure(
-                    Scope::attrs(KMS_KEY, Some(region), &arn, &["policy_public"]),
+                    Scope::attrs(
+                        KMS_KEY,
+                        Some(region),
+                        &arn,
+                        &["policy_public", "policy_external_accounts"],
+                    ),
                     "kms",
                     "GetKeyPolicy",
                     &e,
                 )),
             }
-            ctx.resource(KMS_KEY, arn, region, meta.key_id().to_string(), attrs);
+            let name = aliases
+                .get(meta.key_id())
+                .cloned()
+                .unwrap_or_else(|| meta.key_id().to_string());
+            ctx.resource(KMS_KEY, arn, region, name, attrs);
         }
     })
     .await;

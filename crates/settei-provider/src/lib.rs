@@ -148,9 +148,34 @@ pub const READ_ONLY_PREFIXES: &[&str] = &[
     "GenerateCredentialReport",
 ];
 
+/// Reads that return secrets or credentials rather than settings. settei
+/// never needs them, so the policy refuses them even though they are reads:
+/// a scanner's credentials should not be a path to the data it audits.
+pub const SECRET_READS: &[&str] = &[
+    "GetSecretValue",
+    "BatchGetSecretValue",
+    "GetParameter",
+    "GetParameters",
+    "GetParametersByPath",
+    "GetParameterHistory",
+    "GetObject",
+    "GetObjectTorrent",
+    "GetPasswordData",
+    "GetAuthorizationToken",
+    "GetSessionToken",
+    "GetFederationToken",
+    "GetCredentialsForIdentity",
+    "GetFunction",
+    "GetQueryResults",
+    "GetLogEvents",
+];
+
 /// Whether `operation` (an API operation name such as `ListBuckets`) is
 /// allowed by the read-only policy.
 pub fn is_read_only_operation(operation: &str) -> bool {
+    if SECRET_READS.contains(&operation) {
+        return false;
+    }
     READ_ONLY_PREFIXES.iter().any(|p| {
         operation.starts_with(p)
             && operation[p.len()..]
@@ -236,6 +261,11 @@ mod tests {
             "ListenFoo",
             "UpdateDetector",
             "GenerateDataKey",
+            // Reads of secrets and data, not settings.
+            "GetSecretValue",
+            "GetParameters",
+            "GetObject",
+            "GetPasswordData",
         ] {
             assert!(!is_read_only_operation(bad), "{bad}");
         }

@@ -1,0 +1,502 @@
+//! Data stores (categories 6.3 and 4.1): RDS instances, clusters and manual
+//! snapshots, DynamoDB tables, EFS file systems.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use crate::error::{failure, unknown_shape, Scope};
+use crate::Ctx;
+
+pub const RDS_INSTANCE: &str = "aws.rds.instance";
+pub const RDS_CLUSTER: &str = "aws.rds.cluster";
+pub const RDS_SNAPSHOT: &str = "aws.rds.snapshot";
+pub const DYNAMODB_TABLE: &str = "aws.dynamodb.table";
+pub const EFS: &str = "aws.efs.file_system";
+
+pub async fn collect(ctx: &Ctx, region: &str) {
+    tokio::join!(
+        rds_instances(ctx, region),
+        rds_clusters(ctx, region),
+        rds_snapshots(ctx, region),
+        dynamodb(ctx, region),
+        efs(ctx, region),
+    );
+}
+
+/// Tags as (key, value) pairs from any SDK's tag type.
+fn tags<'a>(
+    pairs: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> BTreeMap<String, String> {
+    pairs
+        .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or("").to_string())))
+        .collect()
+}
+
+/// A field the API must answer; `None` records an unknown-shape error.
+fn required<T>(
+    ctx: &Ctx,
+    v: Option<T>,
+    kind: &str,
+    region: &str,
+    id: &str,
+    attr: &'static str,
+    op: &str,
+) -> Option<T> {
+    if v.is_none() {
+        ctx.sink.error(unknown_shape(
+            Scope::attrs(kind, Some(region), id, &[attr]),
+            op,
+            format!("the response leaves `{attr}` out"),
+        ));
+    }
+    v
+}
+
+async fn rds_instances(ctx: &Ctx, region: &str) {
+    ctx.sink.attempted(RDS_INSTANCE);
+    let rds = regional_client!(aws_sdk_rds, ctx, region);
+    let list = match rds
+        .describe_db_instances()
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(pages) => pages
+            .into_iter()
+            .flat_map(|p| p.db_instances.unwrap_or_default())
+            .collect::<Vec<_>>(),
+        Err(e) => {
+            return ctx.sink.error(failure(
+                Scope::kind(RDS_INSTANCE, Some(region)),
+                "rds",
+                "DescribeDBInstances",
+                &e,
+            ))
+        }
+    };
+    const OP: &str = "rds:DescribeDBInstances";
+    for db in list {
+        let name = db.db_instance_identifier().unwrap_or_default().to_string();
+        let arn = db
+            .db_instance_arn()
+            .map(str::to_string)
+            .unwrap_or_else(|| ctx.arn("rds", region, &format!("db:{name}")));
+        let req = |v: Option<bool>, attr: &'static str| {
+            required(ctx, v, RDS_INSTANCE, region, &arn, attr, OP)
+        };
+        let attrs = json!({
+            "engine": required(ctx, db.engine(), RDS_INSTANCE, region, &arn, "engine", OP),
+            "engine_version": db.engine_version().unwrap_or_default(),
+            "cluster_id": db.db_cluster_identifier().unwrap_or_default(),
+            "publicly_accessible": req(db.publicly_accessible(), "publicly_accessible"),
+            "storage_encrypted": req(db.storage_encrypted(), "storage_encrypted"),
+            "auto_minor_version_upgrade": req(db.auto_minor_version_upgrade(), "auto_minor_version_upgrade"),
+            "backup_retention_days": db.backup_retention_period().unwrap_or(0),
+            "multi_az": db.multi_az().unwrap_or(false),
+            "deletion_protection": db.deletion_protection().unwrap_or(false),
+            "iam_auth": db.iam_database_authentication_enabled().unwrap_or(false),
+            "log_exports": db.enabled_cloudwatch_logs_exports(),
+        });
+        let tags = tags(db.tag_list().iter().map(|t| (t.key(), t.value())));
+        ctx.tagged_resource(RDS_INSTANCE, arn, region, name, tags, attrs);
+    }
+}
+
+async fn rds_clusters(ctx: &Ctx, region: &str) {
+    ctx.sink.attempted(RDS_CLUSTER);
+    let rds = regional_client!(aws_sdk_rds, ctx, region);
+    let list = match rds
+        .describe_db_clusters()
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(pages) => pages
+            .into_iter()
+            .flat_map(|p| p.db_clusters.unwrap_or_default())
+            .collect::<Vec<_>>(),
+        Err(e) => {
+            return ctx.sink.error(failure(
+                Scope::kind(RDS_CLUSTER, Some(region)),
+                "rds",
+                "DescribeDBClusters",
+                &e,
+            ))
+        }
+    };
+    for c in list {
+        let name = c.db_cluster_identifier().unwrap_or_default().to_string();
+        let arn = c
+            .db_cluster_arn()
+            .map(str::to_string)
+            .unwrap_or_else(|| ctx.arn("rds", region, &format!("cluster:{name}")));
+        let encrypted = required(
+            ctx,
+            c.storage_encrypted(),
+            RDS_CLUSTER,
+            region,
+            &arn,
+            "storage_encrypted",
+            "rds:DescribeDBClusters",
+        );
+        let attrs = json!({
+            "engine": c.engine().unwrap_or_default(),
+            "storage_encrypted": encrypted,
+            "backup_retention_days": c.backup_retention_period().unwrap_or(0),
+            "deletion_protection": c.deletion_protection().unwrap_or(false),
+            // (AvailabilityZones lists where instances could go, not where they are.)
+            "multi_az": c.multi_az().unwrap_or(false),
+            "iam_auth": c.iam_database_authentication_enabled().unwrap_or(false),
+            "log_exports": c.enabled_cloudwatch_logs_exports(),
+        });
+        let tags = tags(c.tag_list().iter().map(|t| (t.key(), t.value())));
+        ctx.tagged_resource(RDS_CLUSTER, arn, region, name, tags, attrs);
+    }
+}
+
+/// Who may restore a manual snapshot: `all` (public) and account ids.
+fn restore_grants(values: &[String]) -> (bool, Vec<String>) {
+    let public = values.iter().any(|v| v == "all");
+    let mut accounts: Vec<String> = values.iter().filter(|v| *v != "all").cloned().collect();
+    accounts.sort();
+    (public, accounts)
+}
+
+/// Fills `public` and `shared_accounts` from a manual snapshot's `restore`
+/// attribute, which the API always returns; without it sharing is unknown.
+fn share(
+    ctx: &Ctx,
+    region: &str,
+    arn: &str,
+    attrs: &mut serde_json::Value,
+    restore: Option<&[String]>,
+    op: &str,
+) {
+    match restore {
+        Some(values) => {
+            let (public, accounts) = restore_grants(values);
+            attrs["public"] = json!(public);
+            attrs["shared_accounts"] = json!(accounts);
+        }
+        None => ctx.sink.error(unknown_shape(
+            Scope::attrs(
+                RDS_SNAPSHOT,
+                Some(region),
+                arn,
+                &["public", "shared_accounts"],
+            ),
+            op,
+            "the response has no `restore` attribute",
+        )),
+    }
+}
+
+async fn rds_snapshots(ctx: &Ctx, region: &str) {
+    ctx.sink.attempted(RDS_SNAPSHOT);
+    let rds = regional_client!(aws_sdk_rds, ctx, region);
+    let rds = &rds;
+    let scope = || Scope::kind(RDS_SNAPSHOT, Some(region));
+    // Only manual snapshots can be shared; automated ones never are.
+    let instance_snaps = match rds
+        .describe_db_snapshots()
+        .snapshot_type("manual")
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(pages) => pages
+            .into_iter()
+            .flat_map(|p| p.db_snapshots.unwrap_or_default())
+            .collect::<Vec<_>>(),
+        Err(e) => {
+            return ctx
+                .sink
+                .error(failure(scope(), "rds", "DescribeDBSnapshots", &e))
+        }
+    };
+    let cluster_snaps = match rds
+        .describe_db_cluster_snapshots()
+        .snapshot_type("manual")
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(pages) => pages
+            .into_iter()
+            .flat_map(|p| p.db_cluster_snapshots.unwrap_or_default())
+            .collect::<Vec<_>>(),
+        Err(e) => {
+            return ctx
+                .sink
+                .error(failure(scope(), "rds", "DescribeDBClusterSnapshots", &e))
+        }
+    };
+    settei_provider::bounded(instance_snaps, ctx.opts.call_concurrency, |s| async move {
+        let name = s.db_snapshot_identifier().unwrap_or_default().to_string();
+        let arn = s
+            .db_snapshot_arn()
+            .map(str::to_string)
+            .unwrap_or_else(|| ctx.arn("rds", region, &format!("snapshot:{name}")));
+        let encrypted = required(
+            ctx,
+            s.encrypted(),
+            RDS_SNAPSHOT,
+            region,
+            &arn,
+            "encrypted",
+            "rds:DescribeDBSnapshots",
+        );
+        let mut attrs = json!({ "source": "instance", "encrypted": encrypted });
+        match rds
+            .describe_db_snapshot_attributes()
+            .db_snapshot_identifier(&name)
+            .send()
+            .await
+        {
+            Ok(o) => {
+                let restore = o
+                    .db_snapshot_attributes_result()
+                    .map(|r| r.db_snapshot_attributes())
+                    .unwrap_or_default()
+                    .iter()
+                    .find(|a| a.attribute_name() == Some("restore"))
+                    .map(|a| a.attribute_values());
+                share(
+                    ctx,
+                    region,
+                    &arn,
+                    &mut attrs,
+                    restore,
+                    "rds:DescribeDBSnapshotAttributes",
+                );
+            }
+            Err(e) => ctx.sink.error(failure(
+                Scope::attrs(
+                    RDS_SNAPSHOT,
+                    Some(region),
+                    &arn,
+                    &["public", "shared_accounts"],
+                ),
+                "rds",
+                "DescribeDBSnapshotAttributes",
+                &e,
+            )),
+        }
+        let tags = tags(s.tag_list().iter().map(|t| (t.key(), t.value())));
+        ctx.tagged_resource(RDS_SNAPSHOT, arn, region, name, tags, attrs);
+    })
+    .await;
+    settei_provider::bounded(cluster_snaps, ctx.opts.call_concurrency, |s| async move {
+        let name = s
+            .db_cluster_snapshot_identifier()
+            .unwrap_or_default()
+            .to_string();
+        let arn = s
+            .db_cluster_snapshot_arn()
+            .map(str::to_string)
+            .unwrap_or_else(|| ctx.arn("rds", region, &format!("cluster-snapshot:{name}")));
+        let encrypted = required(
+            ctx,
+            s.storage_encrypted(),
+            RDS_SNAPSHOT,
+            region,
+            &arn,
+            "encrypted",
+            "rds:DescribeDBClusterSnapshots",
+        );
+        let mut attrs = json!({ "source": "cluster", "encrypted": encrypted });
+        match rds
+            .describe_db_cluster_snapshot_attributes()
+            .db_cluster_snapshot_identifier(&name)
+            .send()
+            .await
+        {
+            Ok(o) => {
+                let restore = o
+                    .db_cluster_snapshot_attributes_result()
+                    .map(|r| r.db_cluster_snapshot_attributes())
+                    .unwrap_or_default()
+                    .iter()
+                    .find(|a| a.attribute_name() == Some("restore"))
+                    .map(|a| a.attribute_values());
+                share(
+                    ctx,
+                    region,
+                    &arn,
+                    &mut attrs,
+                    restore,
+                    "rds:DescribeDBClusterSnapshotAttributes",
+                );
+            }
+            Err(e) => ctx.sink.error(failure(
+                Scope::attrs(
+                    RDS_SNAPSHOT,
+                    Some(region),
+                    &arn,
+                    &["public", "shared_accounts"],
+                ),
+                "rds",
+                "DescribeDBClusterSnapshotAttributes",
+                &e,
+            )),
+        }
+        let tags = tags(s.tag_list().iter().map(|t| (t.key(), t.value())));
+        ctx.tagged_resource(RDS_SNAPSHOT, arn, region, name, tags, attrs);
+    })
+    .await;
+}
+
+async fn dynamodb(ctx: &Ctx, region: &str) {
+    use aws_sdk_dynamodb::types::{PointInTimeRecoveryStatus, SseStatus, SseType};
+    ctx.sink.attempted(DYNAMODB_TABLE);
+    let ddb = regional_client!(aws_sdk_dynamodb, ctx, region);
+    let ddb = &ddb;
+    let names = match ddb
+        .list_tables()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(n) => n,
+        Err(e) => {
+            return ctx.sink.error(failure(
+                Scope::kind(DYNAMODB_TABLE, Some(region)),
+                "dynamodb",
+                "ListTables",
+                &e,
+            ))
+        }
+    };
+    settei_provider::bounded(names, ctx.opts.call_concurrency, |name| async move {
+        let fallback_arn = ctx.arn("dynamodb", region, &format!("table/{name}"));
+        let table = match ddb.describe_table().table_name(&name).send().await {
+            Ok(o) => o.table,
+            Err(e) => {
+                return ctx.sink.error(failure(
+                    Scope::attrs(DYNAMODB_TABLE, Some(region), &fallback_arn, &[]),
+                    "dynamodb",
+                    "DescribeTable",
+                    &e,
+                ))
+            }
+        };
+        let Some(table) = table else {
+            return ctx.sink.error(unknown_shape(
+                Scope::attrs(DYNAMODB_TABLE, Some(region), &fallback_arn, &[]),
+                "dynamodb:DescribeTable",
+                "the response has no Table",
+            ));
+        };
+        let arn = table
+            .table_arn()
+            .map(str::to_string)
+            .unwrap_or(fallback_arn);
+        // No SSEDescription (or a disabled one) means the AWS owned key.
+        let sse = table
+            .sse_description()
+            .filter(|d| d.status() != Some(&SseStatus::Disabled));
+        let kms = sse.is_some_and(|d| d.sse_type() == Some(&SseType::Kms));
+        let mut attrs = json!({
+            "sse_type": if kms { "KMS" } else { "AWS_OWNED" },
+            "kms_key_arn": sse.and_then(|d| d.kms_master_key_arn()).unwrap_or(""),
+            "deletion_protection": table.deletion_protection_enabled().unwrap_or(false),
+        });
+        match ddb
+            .describe_continuous_backups()
+            .table_name(&name)
+            .send()
+            .await
+        {
+            Ok(o) => match o.continuous_backups_description() {
+                Some(d) => {
+                    attrs["pitr_enabled"] = json!(
+                        d.point_in_time_recovery_description()
+                            .and_then(|p| p.point_in_time_recovery_status())
+                            == Some(&PointInTimeRecoveryStatus::Enabled)
+                    )
+                }
+                None => ctx.sink.error(unknown_shape(
+                    Scope::attrs(DYNAMODB_TABLE, Some(region), &arn, &["pitr_enabled"]),
+                    "dynamodb:DescribeContinuousBackups",
+                    "the response has no ContinuousBackupsDescription",
+                )),
+            },
+            Err(e) => ctx.sink.error(failure(
+                Scope::attrs(DYNAMODB_TABLE, Some(region), &arn, &["pitr_enabled"]),
+                "dynamodb",
+                "DescribeContinuousBackups",
+                &e,
+            )),
+        }
+        ctx.resource(DYNAMODB_TABLE, arn, region, name, attrs);
+    })
+    .await;
+}
+
+async fn efs(ctx: &Ctx, region: &str) {
+    ctx.sink.attempted(EFS);
+    let client = regional_client!(aws_sdk_efs, ctx, region);
+    let list = match client
+        .describe_file_systems()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(l) => l,
+        Err(e) => {
+            return ctx.sink.error(failure(
+                Scope::kind(EFS, Some(region)),
+                "efs",
+                "DescribeFileSystems",
+                &e,
+            ))
+        }
+    };
+    for fs in list {
+        let id = fs.file_system_id().to_string();
+        let arn = fs
+            .file_system_arn()
+            .map(str::to_string)
+            .unwrap_or_else(|| ctx.arn("elasticfilesystem", region, &format!("file-system/{id}")));
+        let encrypted = required(
+            ctx,
+            fs.encrypted(),
+            EFS,
+            region,
+            &arn,
+            "encrypted",
+            "efs:DescribeFileSystems",
+        );
+        let tags = tags(fs.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
+        let name = fs.name().map(str::to_string).unwrap_or(id);
+        ctx.tagged_resource(
+            EFS,
+            arn,
+            region,
+            name,
+            tags,
+            json!({ "encrypted": encrypted, "kms_key_id": fs.kms_key_id().unwrap_or("") }),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn restore_all_is_public() {
+        let (public, accounts) =
+            super::restore_grants(&["444455556666".into(), "all".into(), "111122223333".into()]);
+        assert!(public);
+        assert_eq!(accounts, ["111122223333", "444455556666"]);
+        assert_eq!(super::restore_grants(&[]), (false, vec![]));
+    }
+}
