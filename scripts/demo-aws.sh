@@ -24,7 +24,7 @@ port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0));
 endpoint="http://127.0.0.1:$port"
 log="$out/moto.log"
 
-MOTO_IAM_LOAD_MANAGED_POLICIES=true "$python" -m moto.server -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+MOTO_IAM_LOAD_MANAGED_POLICIES=true MOTO_AMIS_PATH="$(cd "$(dirname "$0")/.." && pwd)/fixtures/moto/amis.json" "$python" -m moto.server -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
 moto_pid=$!
 trap 'kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true' EXIT
 

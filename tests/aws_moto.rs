@@ -7,9 +7,9 @@
 //! - the credential report has no `<root_account>` row (root rules are covered
 //!   by the recorded report in `fixtures/aws/credential-report.csv`);
 //! - GetBucketVersioning answers with the wrong root element;
-//! - IAM Access Analyzer ListAnalyzers is not implemented (HTTP 500);
-//! - EC2 and RDS are not collected by this adapter yet, so their rules report
-//!   the kinds as not collected.
+//! - IAM Access Analyzer ListAnalyzers is not implemented (HTTP 500), so
+//!   the residency rule cannot place those settings either;
+//! - moto creates its EBS key (`aws/ebs`) as a customer key without rotation.
 
 mod support;
 
@@ -19,28 +19,45 @@ use serde_json::Value;
 use settei_rules::Catalog;
 use support::{collect_and_scan, settei, FaultProxy, Moto};
 
-/// (rule, resource) for the findings with `status`; KMS key ids are random
-/// per run, so only their region is kept.
+/// (rule, resource) for the findings with `status`. Resources whose ids
+/// moto makes up at random (EC2 ids, KMS key ids, ELB and secret suffixes)
+/// are named `kind:region:name` instead, with a random id in the name
+/// masked (`vpc-*`).
 fn pairs(report: &Value, status: &str) -> BTreeSet<(String, String)> {
     report["findings"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| f["status"] == status)
-        .map(|f| {
-            (
-                f["rule_id"].as_str().unwrap().to_string(),
-                stable(f["resource_id"].as_str().unwrap()),
-            )
-        })
+        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), stable(f)))
         .collect()
 }
 
-fn stable(resource_id: &str) -> String {
-    match resource_id.find(":key/") {
-        Some(i) => format!("{}:key/*", &resource_id[..i]),
-        None => resource_id.to_string(),
+fn stable(f: &Value) -> String {
+    const RANDOM_IDS: &[&str] = &[
+        "aws.ec2.",
+        "aws.kms.key",
+        "aws.elbv2.",
+        "aws.secretsmanager.",
+        "aws.efs.",
+    ];
+    let kind = f["resource_kind"].as_str().unwrap();
+    let id = f["resource_id"].as_str().unwrap();
+    if !id.starts_with("arn:") || !RANDOM_IDS.iter().any(|k| kind.starts_with(k)) {
+        return id.to_string();
     }
+    let name = f["resource_name"].as_str().unwrap();
+    let masked = match name.split_once('-') {
+        Some((prefix, rest))
+            if prefix.chars().all(|c| c.is_ascii_lowercase())
+                && rest.len() >= 8
+                && rest.chars().all(|c| c.is_ascii_hexdigit()) =>
+        {
+            format!("{prefix}-*")
+        }
+        _ => name.to_string(),
+    };
+    format!("{kind}:{}:{masked}", f["region"].as_str().unwrap())
 }
 
 fn set(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
@@ -157,7 +174,6 @@ const FAIL: &[(&str, &str)] = &[
         "AWS-IAM-018",
         "arn:aws:iam::123456789012:policy/AdminEverything",
     ),
-    ("AWS-KMS-001", "arn:aws:kms:us-east-1:123456789012:key/*"),
     (
         "AWS-LOGS-001",
         "arn:aws:logs:ap-northeast-1:123456789012:log-group:app-logs",
@@ -187,6 +203,245 @@ const FAIL: &[(&str, &str)] = &[
         "AWS-SECURITYHUB-001",
         "arn:aws:securityhub:us-east-1:123456789012:settings",
     ),
+    // AWS part 2: VMs, networks, keys, databases, containers, residency, cost.
+    (
+        "AWS-DYNAMODB-001",
+        "arn:aws:dynamodb:ap-northeast-1:123456789012:table/sessions",
+    ),
+    (
+        "AWS-DYNAMODB-002",
+        "arn:aws:dynamodb:ap-northeast-1:123456789012:table/sessions",
+    ),
+    (
+        "AWS-DYNAMODB-003",
+        "arn:aws:dynamodb:ap-northeast-1:123456789012:table/sessions",
+    ),
+    (
+        "AWS-EC2-002",
+        "aws.ec2.security_group:ap-northeast-1:wide-open-v6",
+    ),
+    (
+        "AWS-EC2-003",
+        "aws.ec2.security_group:ap-northeast-1:default",
+    ),
+    ("AWS-EC2-003", "aws.ec2.security_group:us-east-1:default"),
+    ("AWS-EC2-004", "aws.ec2.instance:ap-northeast-1:web-legacy"),
+    ("AWS-EC2-005", "aws.ec2.instance:ap-northeast-1:web-legacy"),
+    ("AWS-EC2-006", "aws.ec2.instance:ap-northeast-1:web-legacy"),
+    ("AWS-EC2-007", "aws.ec2.instance:ap-northeast-1:web-legacy"),
+    ("AWS-EC2-008", "aws.ec2.instance:ap-northeast-1:web-legacy"),
+    ("AWS-EC2-009", "aws.ec2.instance:ap-northeast-1:web-legacy"),
+    ("AWS-EC2-010", "aws.ec2.region:us-east-1:ec2 (us-east-1)"),
+    ("AWS-EC2-011", "aws.ec2.volume:ap-northeast-1:vol-*"),
+    ("AWS-EC2-011", "aws.ec2.volume:us-east-1:scratch"),
+    ("AWS-EC2-012", "aws.ec2.snapshot:us-east-1:snap-*"),
+    ("AWS-EC2-013", "aws.ec2.snapshot:ap-northeast-1:snap-*"),
+    ("AWS-EC2-013", "aws.ec2.snapshot:us-east-1:snap-*"),
+    (
+        "AWS-EC2-014",
+        "aws.ec2.image:ap-northeast-1:web-legacy-image",
+    ),
+    (
+        "AWS-EC2-015",
+        "aws.ec2.security_group:ap-northeast-1:db-open",
+    ),
+    (
+        "AWS-EC2-016",
+        "aws.ec2.security_group:ap-northeast-1:wide-open-v6",
+    ),
+    ("AWS-EC2-017", "aws.ec2.network_acl:ap-northeast-1:acl-*"),
+    (
+        "AWS-EC2-017",
+        "aws.ec2.network_acl:ap-northeast-1:ssh-open-acl",
+    ),
+    ("AWS-EC2-017", "aws.ec2.network_acl:us-east-1:acl-*"),
+    ("AWS-EC2-018", "aws.ec2.vpc:ap-northeast-1:vpc-*"),
+    ("AWS-EC2-018", "aws.ec2.vpc:us-east-1:vpc-*"),
+    ("AWS-EC2-019", "aws.ec2.vpc:ap-northeast-1:vpc-*"),
+    ("AWS-EC2-020", "aws.ec2.vpc:ap-northeast-1:vpc-*"),
+    (
+        "AWS-EC2-021",
+        "aws.ec2.route_table:ap-northeast-1:prod-main",
+    ),
+    (
+        "AWS-ECR-001",
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/legacy/tools",
+    ),
+    (
+        "AWS-ECR-002",
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/legacy/tools",
+    ),
+    (
+        "AWS-ECR-003",
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/legacy/tools",
+    ),
+    (
+        "AWS-ECR-004",
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/legacy/tools",
+    ),
+    (
+        "AWS-ECS-001",
+        "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/worker:1",
+    ),
+    (
+        "AWS-ECS-002",
+        "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/worker:1",
+    ),
+    (
+        "AWS-ECS-003",
+        "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/worker:1",
+    ),
+    (
+        "AWS-ECS-004",
+        "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/worker:1",
+    ),
+    (
+        "AWS-EFS-001",
+        "aws.efs.file_system:ap-northeast-1:scratch-nfs",
+    ),
+    (
+        "AWS-EKS-001",
+        "arn:aws:eks:ap-northeast-1:123456789012:cluster/dev",
+    ),
+    (
+        "AWS-EKS-002",
+        "arn:aws:eks:ap-northeast-1:123456789012:cluster/dev",
+    ),
+    (
+        "AWS-EKS-003",
+        "arn:aws:eks:ap-northeast-1:123456789012:cluster/dev",
+    ),
+    (
+        "AWS-EKS-004",
+        "arn:aws:eks:ap-northeast-1:123456789012:cluster/dev",
+    ),
+    (
+        "AWS-ELBV2-001",
+        "aws.elbv2.load_balancer:ap-northeast-1:legacy-alb",
+    ),
+    (
+        "AWS-ELBV2-002",
+        "aws.elbv2.load_balancer:ap-northeast-1:shop-alb",
+    ),
+    (
+        "AWS-ELBV2-003",
+        "aws.elbv2.load_balancer:ap-northeast-1:legacy-alb",
+    ),
+    (
+        "AWS-ELBV2-004",
+        "aws.elbv2.load_balancer:ap-northeast-1:legacy-alb",
+    ),
+    (
+        "AWS-ELBV2-005",
+        "aws.elbv2.load_balancer:ap-northeast-1:legacy-alb",
+    ),
+    ("AWS-KMS-001", "aws.kms.key:ap-northeast-1:aws/ebs"),
+    ("AWS-KMS-001", "aws.kms.key:ap-northeast-1:eks-secrets"),
+    ("AWS-KMS-001", "aws.kms.key:ap-northeast-1:orders-table"),
+    ("AWS-KMS-001", "aws.kms.key:us-east-1:legacy"),
+    ("AWS-KMS-003", "aws.kms.key:ap-northeast-1:old-backups"),
+    ("AWS-KMS-004", "aws.kms.key:ap-northeast-1:partner-share"),
+    ("AWS-KMS-005", "aws.kms.key:ap-northeast-1:idle"),
+    (
+        "AWS-LAMBDA-001",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:legacy-hook",
+    ),
+    (
+        "AWS-LAMBDA-002",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:legacy-hook",
+    ),
+    (
+        "AWS-LAMBDA-003",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:legacy-hook",
+    ),
+    (
+        "AWS-LAMBDA-004",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:legacy-hook",
+    ),
+    (
+        "AWS-LOGS-002",
+        "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/rotate-db",
+    ),
+    (
+        "AWS-RDS-001",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:legacy-mysql",
+    ),
+    (
+        "AWS-RDS-002",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:legacy-mysql",
+    ),
+    (
+        "AWS-RDS-003",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:legacy-mysql",
+    ),
+    (
+        "AWS-RDS-004",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:legacy-mysql",
+    ),
+    (
+        "AWS-RDS-005",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:legacy-mysql",
+    ),
+    (
+        "AWS-RDS-006",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:legacy-mysql",
+    ),
+    (
+        "AWS-RDS-007",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:legacy-mysql",
+    ),
+    (
+        "AWS-RDS-008",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:legacy-mysql",
+    ),
+    (
+        "AWS-RDS-009",
+        "arn:aws:rds:ap-northeast-1:123456789012:cluster:scratch-cluster",
+    ),
+    (
+        "AWS-RDS-010",
+        "arn:aws:rds:ap-northeast-1:123456789012:cluster:scratch-cluster",
+    ),
+    (
+        "AWS-RDS-011",
+        "arn:aws:rds:ap-northeast-1:123456789012:cluster:scratch-cluster",
+    ),
+    (
+        "AWS-RDS-012",
+        "arn:aws:rds:ap-northeast-1:123456789012:cluster:scratch-cluster",
+    ),
+    (
+        "AWS-RDS-013",
+        "arn:aws:rds:ap-northeast-1:123456789012:snapshot:legacy-mysql-export",
+    ),
+    (
+        "AWS-RDS-014",
+        "arn:aws:rds:ap-northeast-1:123456789012:snapshot:legacy-mysql-export",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:cloudtrail:us-east-1:123456789012:trail/main",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:logs:us-east-1:123456789012:log-group:cloudtrail-main",
+    ),
+    ("AWS-RESIDENCY-001", "arn:aws:s3:::acme-access-logs"),
+    ("AWS-RESIDENCY-001", "arn:aws:s3:::acme-trail-logs"),
+    ("AWS-RESIDENCY-001", "aws.ec2.network_acl:us-east-1:acl-*"),
+    ("AWS-RESIDENCY-001", "aws.ec2.route_table:us-east-1:rtb-*"),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.security_group:us-east-1:default",
+    ),
+    ("AWS-RESIDENCY-001", "aws.ec2.snapshot:us-east-1:snap-*"),
+    ("AWS-RESIDENCY-001", "aws.ec2.volume:us-east-1:scratch"),
+    ("AWS-RESIDENCY-001", "aws.ec2.vpc:us-east-1:vpc-*"),
+    ("AWS-RESIDENCY-001", "aws.kms.key:us-east-1:legacy"),
+    (
+        "AWS-SECRETSMANAGER-001",
+        "aws.secretsmanager.secret:ap-northeast-1:prod/api-key",
+    ),
 ];
 
 const ERROR: &[(&str, &str, &str)] = &[
@@ -211,46 +466,11 @@ const ERROR: &[(&str, &str, &str)] = &[
         "other",
     ),
     (
-        "AWS-EC2-001",
-        "aws:123456789012:global:aws.ec2.security_group",
-        "not_collected",
-    ),
-    (
-        "AWS-EC2-002",
-        "aws:123456789012:global:aws.ec2.security_group",
-        "not_collected",
-    ),
-    (
-        "AWS-EC2-003",
-        "aws:123456789012:global:aws.ec2.security_group",
-        "not_collected",
-    ),
-    (
         "AWS-IAM-011",
         "arn:aws:iam::123456789012:root",
         "unknown_shape",
     ),
     (
-        "AWS-RDS-001",
-        "aws:123456789012:global:aws.rds.instance",
-        "not_collected",
-    ),
-    (
-        "AWS-RDS-002",
-        "aws:123456789012:global:aws.rds.instance",
-        "not_collected",
-    ),
-    (
-        "AWS-RDS-003",
-        "aws:123456789012:global:aws.rds.instance",
-        "not_collected",
-    ),
-    (
-        "AWS-RDS-004",
-        "aws:123456789012:global:aws.rds.instance",
-        "not_collected",
-    ),
-    (
         "AWS-S3-002",
         "arn:aws:s3:::acme-access-logs",
         "unknown_shape",
@@ -279,6 +499,17 @@ const ERROR: &[(&str, &str, &str)] = &[
         "AWS-S3-009",
         "arn:aws:s3:::acme-trail-logs",
         "unknown_shape",
+    ),
+    // AWS part 2: VMs, networks, keys, databases, containers, residency, cost.
+    (
+        "AWS-RESIDENCY-001",
+        "aws:123456789012:ap-northeast-1:aws.accessanalyzer.region",
+        "other",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws:123456789012:us-east-1:aws.accessanalyzer.region",
+        "other",
     ),
 ];
 
@@ -362,15 +593,6 @@ const PASS: &[(&str, &str)] = &[
     ("AWS-IAM-019", "arn:aws:iam::123456789012:user/alice"),
     ("AWS-IAM-019", "arn:aws:iam::123456789012:user/bob"),
     (
-        "AWS-KMS-001",
-        "arn:aws:kms:ap-northeast-1:123456789012:key/*",
-    ),
-    (
-        "AWS-KMS-002",
-        "arn:aws:kms:ap-northeast-1:123456789012:key/*",
-    ),
-    ("AWS-KMS-002", "arn:aws:kms:us-east-1:123456789012:key/*"),
-    (
         "AWS-LOGS-001",
         "arn:aws:logs:us-east-1:123456789012:log-group:cloudtrail-main",
     ),
@@ -383,6 +605,591 @@ const PASS: &[(&str, &str)] = &[
     (
         "AWS-SECURITYHUB-001",
         "arn:aws:securityhub:ap-northeast-1:123456789012:settings",
+    ),
+    // AWS part 2: VMs, networks, keys, databases, containers, residency, cost.
+    ("AWS-BUDGETS-001", "arn:aws:budgets::123456789012:settings"),
+    (
+        "AWS-DYNAMODB-001",
+        "arn:aws:dynamodb:ap-northeast-1:123456789012:table/orders",
+    ),
+    (
+        "AWS-DYNAMODB-002",
+        "arn:aws:dynamodb:ap-northeast-1:123456789012:table/orders",
+    ),
+    (
+        "AWS-DYNAMODB-003",
+        "arn:aws:dynamodb:ap-northeast-1:123456789012:table/orders",
+    ),
+    (
+        "AWS-EC2-001",
+        "aws.ec2.security_group:ap-northeast-1:db-open",
+    ),
+    (
+        "AWS-EC2-001",
+        "aws.ec2.security_group:ap-northeast-1:default",
+    ),
+    ("AWS-EC2-001", "aws.ec2.security_group:ap-northeast-1:web"),
+    (
+        "AWS-EC2-001",
+        "aws.ec2.security_group:ap-northeast-1:wide-open-v6",
+    ),
+    ("AWS-EC2-001", "aws.ec2.security_group:us-east-1:default"),
+    (
+        "AWS-EC2-002",
+        "aws.ec2.security_group:ap-northeast-1:db-open",
+    ),
+    (
+        "AWS-EC2-002",
+        "aws.ec2.security_group:ap-northeast-1:default",
+    ),
+    ("AWS-EC2-002", "aws.ec2.security_group:ap-northeast-1:web"),
+    ("AWS-EC2-002", "aws.ec2.security_group:us-east-1:default"),
+    (
+        "AWS-EC2-003",
+        "aws.ec2.security_group:ap-northeast-1:db-open",
+    ),
+    ("AWS-EC2-003", "aws.ec2.security_group:ap-northeast-1:web"),
+    (
+        "AWS-EC2-003",
+        "aws.ec2.security_group:ap-northeast-1:wide-open-v6",
+    ),
+    ("AWS-EC2-004", "aws.ec2.instance:ap-northeast-1:app-secure"),
+    ("AWS-EC2-005", "aws.ec2.instance:ap-northeast-1:app-secure"),
+    ("AWS-EC2-006", "aws.ec2.instance:ap-northeast-1:app-secure"),
+    ("AWS-EC2-007", "aws.ec2.instance:ap-northeast-1:app-secure"),
+    ("AWS-EC2-008", "aws.ec2.instance:ap-northeast-1:app-secure"),
+    ("AWS-EC2-009", "aws.ec2.instance:ap-northeast-1:app-secure"),
+    (
+        "AWS-EC2-010",
+        "aws.ec2.region:ap-northeast-1:ec2 (ap-northeast-1)",
+    ),
+    ("AWS-EC2-011", "aws.ec2.volume:ap-northeast-1:vol-*"),
+    ("AWS-EC2-012", "aws.ec2.snapshot:ap-northeast-1:snap-*"),
+    ("AWS-EC2-013", "aws.ec2.snapshot:ap-northeast-1:snap-*"),
+    (
+        "AWS-EC2-014",
+        "aws.ec2.image:ap-northeast-1:web-legacy-private",
+    ),
+    (
+        "AWS-EC2-015",
+        "aws.ec2.security_group:ap-northeast-1:default",
+    ),
+    ("AWS-EC2-015", "aws.ec2.security_group:ap-northeast-1:web"),
+    (
+        "AWS-EC2-015",
+        "aws.ec2.security_group:ap-northeast-1:wide-open-v6",
+    ),
+    ("AWS-EC2-015", "aws.ec2.security_group:us-east-1:default"),
+    (
+        "AWS-EC2-016",
+        "aws.ec2.security_group:ap-northeast-1:db-open",
+    ),
+    (
+        "AWS-EC2-016",
+        "aws.ec2.security_group:ap-northeast-1:default",
+    ),
+    ("AWS-EC2-016", "aws.ec2.security_group:ap-northeast-1:web"),
+    ("AWS-EC2-016", "aws.ec2.security_group:us-east-1:default"),
+    (
+        "AWS-EC2-017",
+        "aws.ec2.network_acl:ap-northeast-1:shadowed-acl",
+    ),
+    ("AWS-EC2-018", "aws.ec2.vpc:ap-northeast-1:prod"),
+    ("AWS-EC2-019", "aws.ec2.vpc:ap-northeast-1:prod"),
+    ("AWS-EC2-019", "aws.ec2.vpc:us-east-1:vpc-*"),
+    ("AWS-EC2-020", "aws.ec2.vpc:ap-northeast-1:prod"),
+    ("AWS-EC2-020", "aws.ec2.vpc:us-east-1:vpc-*"),
+    ("AWS-EC2-021", "aws.ec2.route_table:ap-northeast-1:rtb-*"),
+    ("AWS-EC2-021", "aws.ec2.route_table:us-east-1:rtb-*"),
+    (
+        "AWS-ECR-001",
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/shop/app",
+    ),
+    (
+        "AWS-ECR-002",
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/shop/app",
+    ),
+    (
+        "AWS-ECR-003",
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/shop/app",
+    ),
+    (
+        "AWS-ECR-004",
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/shop/app",
+    ),
+    (
+        "AWS-ECS-001",
+        "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/api:1",
+    ),
+    (
+        "AWS-ECS-002",
+        "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/api:1",
+    ),
+    (
+        "AWS-ECS-003",
+        "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/api:1",
+    ),
+    (
+        "AWS-ECS-004",
+        "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/api:1",
+    ),
+    (
+        "AWS-EFS-001",
+        "aws.efs.file_system:ap-northeast-1:shared-home",
+    ),
+    (
+        "AWS-EKS-001",
+        "arn:aws:eks:ap-northeast-1:123456789012:cluster/prod",
+    ),
+    (
+        "AWS-EKS-002",
+        "arn:aws:eks:ap-northeast-1:123456789012:cluster/prod",
+    ),
+    (
+        "AWS-EKS-003",
+        "arn:aws:eks:ap-northeast-1:123456789012:cluster/prod",
+    ),
+    (
+        "AWS-EKS-004",
+        "arn:aws:eks:ap-northeast-1:123456789012:cluster/prod",
+    ),
+    (
+        "AWS-ELBV2-001",
+        "aws.elbv2.load_balancer:ap-northeast-1:shop-alb",
+    ),
+    (
+        "AWS-ELBV2-002",
+        "aws.elbv2.load_balancer:ap-northeast-1:legacy-alb",
+    ),
+    (
+        "AWS-ELBV2-003",
+        "aws.elbv2.load_balancer:ap-northeast-1:shop-alb",
+    ),
+    (
+        "AWS-ELBV2-004",
+        "aws.elbv2.load_balancer:ap-northeast-1:shop-alb",
+    ),
+    (
+        "AWS-ELBV2-005",
+        "aws.elbv2.load_balancer:ap-northeast-1:shop-alb",
+    ),
+    ("AWS-IAM-016", "arn:aws:iam::123456789012:role/app-instance"),
+    ("AWS-IAM-016", "arn:aws:iam::123456789012:role/eks-cluster"),
+    ("AWS-IAM-016", "arn:aws:iam::123456789012:role/lambda-exec"),
+    ("AWS-IAM-017", "arn:aws:iam::123456789012:role/app-instance"),
+    ("AWS-IAM-017", "arn:aws:iam::123456789012:role/eks-cluster"),
+    ("AWS-IAM-017", "arn:aws:iam::123456789012:role/lambda-exec"),
+    ("AWS-KMS-001", "aws.kms.key:ap-northeast-1:idle"),
+    ("AWS-KMS-001", "aws.kms.key:ap-northeast-1:old-backups"),
+    ("AWS-KMS-001", "aws.kms.key:ap-northeast-1:orders"),
+    ("AWS-KMS-001", "aws.kms.key:ap-northeast-1:partner-share"),
+    ("AWS-KMS-002", "aws.kms.key:ap-northeast-1:aws/ebs"),
+    ("AWS-KMS-002", "aws.kms.key:ap-northeast-1:eks-secrets"),
+    ("AWS-KMS-002", "aws.kms.key:ap-northeast-1:idle"),
+    ("AWS-KMS-002", "aws.kms.key:ap-northeast-1:old-backups"),
+    ("AWS-KMS-002", "aws.kms.key:ap-northeast-1:orders"),
+    ("AWS-KMS-002", "aws.kms.key:ap-northeast-1:orders-table"),
+    ("AWS-KMS-002", "aws.kms.key:ap-northeast-1:partner-share"),
+    ("AWS-KMS-002", "aws.kms.key:us-east-1:legacy"),
+    ("AWS-KMS-003", "aws.kms.key:ap-northeast-1:aws/ebs"),
+    ("AWS-KMS-003", "aws.kms.key:ap-northeast-1:eks-secrets"),
+    ("AWS-KMS-003", "aws.kms.key:ap-northeast-1:idle"),
+    ("AWS-KMS-003", "aws.kms.key:ap-northeast-1:orders"),
+    ("AWS-KMS-003", "aws.kms.key:ap-northeast-1:orders-table"),
+    ("AWS-KMS-003", "aws.kms.key:ap-northeast-1:partner-share"),
+    ("AWS-KMS-003", "aws.kms.key:us-east-1:legacy"),
+    ("AWS-KMS-004", "aws.kms.key:ap-northeast-1:aws/ebs"),
+    ("AWS-KMS-004", "aws.kms.key:ap-northeast-1:eks-secrets"),
+    ("AWS-KMS-004", "aws.kms.key:ap-northeast-1:idle"),
+    ("AWS-KMS-004", "aws.kms.key:ap-northeast-1:old-backups"),
+    ("AWS-KMS-004", "aws.kms.key:ap-northeast-1:orders"),
+    ("AWS-KMS-004", "aws.kms.key:ap-northeast-1:orders-table"),
+    ("AWS-KMS-004", "aws.kms.key:us-east-1:legacy"),
+    ("AWS-KMS-005", "aws.kms.key:ap-northeast-1:aws/ebs"),
+    ("AWS-KMS-005", "aws.kms.key:ap-northeast-1:eks-secrets"),
+    ("AWS-KMS-005", "aws.kms.key:ap-northeast-1:old-backups"),
+    ("AWS-KMS-005", "aws.kms.key:ap-northeast-1:orders"),
+    ("AWS-KMS-005", "aws.kms.key:ap-northeast-1:orders-table"),
+    ("AWS-KMS-005", "aws.kms.key:ap-northeast-1:partner-share"),
+    ("AWS-KMS-005", "aws.kms.key:us-east-1:legacy"),
+    (
+        "AWS-LAMBDA-001",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:rotate-db",
+    ),
+    (
+        "AWS-LAMBDA-001",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:thumbnailer",
+    ),
+    (
+        "AWS-LAMBDA-002",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:rotate-db",
+    ),
+    (
+        "AWS-LAMBDA-002",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:thumbnailer",
+    ),
+    (
+        "AWS-LAMBDA-003",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:rotate-db",
+    ),
+    (
+        "AWS-LAMBDA-003",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:thumbnailer",
+    ),
+    (
+        "AWS-LAMBDA-004",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:rotate-db",
+    ),
+    (
+        "AWS-LAMBDA-004",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:thumbnailer",
+    ),
+    (
+        "AWS-LOGS-001",
+        "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/rotate-db",
+    ),
+    (
+        "AWS-RDS-001",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:orders-db",
+    ),
+    (
+        "AWS-RDS-002",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:orders-db",
+    ),
+    (
+        "AWS-RDS-003",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:orders-db",
+    ),
+    (
+        "AWS-RDS-004",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:orders-db",
+    ),
+    (
+        "AWS-RDS-005",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:orders-db",
+    ),
+    (
+        "AWS-RDS-006",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:orders-db",
+    ),
+    (
+        "AWS-RDS-007",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:orders-db",
+    ),
+    (
+        "AWS-RDS-008",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:orders-db",
+    ),
+    (
+        "AWS-RDS-009",
+        "arn:aws:rds:ap-northeast-1:123456789012:cluster:analytics",
+    ),
+    (
+        "AWS-RDS-010",
+        "arn:aws:rds:ap-northeast-1:123456789012:cluster:analytics",
+    ),
+    (
+        "AWS-RDS-011",
+        "arn:aws:rds:ap-northeast-1:123456789012:cluster:analytics",
+    ),
+    (
+        "AWS-RDS-012",
+        "arn:aws:rds:ap-northeast-1:123456789012:cluster:analytics",
+    ),
+    (
+        "AWS-RDS-013",
+        "arn:aws:rds:ap-northeast-1:123456789012:snapshot:orders-db-manual",
+    ),
+    (
+        "AWS-RDS-014",
+        "arn:aws:rds:ap-northeast-1:123456789012:snapshot:orders-db-manual",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:account::123456789012:alternate-contact/security",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:budgets::123456789012:settings",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:cloudtrail::123456789012:account",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:cloudwatch::123456789012:security-monitoring",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:config:ap-northeast-1:123456789012:settings",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:config:us-east-1:123456789012:settings",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:dynamodb:ap-northeast-1:123456789012:table/orders",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:dynamodb:ap-northeast-1:123456789012:table/sessions",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/legacy/tools",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/shop/app",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/api:1",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/worker:1",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:eks:ap-northeast-1:123456789012:cluster/dev",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:eks:ap-northeast-1:123456789012:cluster/prod",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:guardduty:ap-northeast-1:123456789012:settings",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:guardduty:us-east-1:123456789012:settings",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:iam::123456789012:password-policy",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:iam::123456789012:policy/AdminEverything",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:iam::123456789012:policy/S3ReadOnly",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:iam::123456789012:role/app-instance",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:iam::123456789012:role/auditor-access",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:iam::123456789012:role/cloudtrail-to-cloudwatch",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:iam::123456789012:role/eks-cluster",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:iam::123456789012:role/lambda-exec",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:iam::123456789012:role/open-role",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:iam::123456789012:role/support",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:iam::123456789012:role/vendor-access",
+    ),
+    ("AWS-RESIDENCY-001", "arn:aws:iam::123456789012:root"),
+    ("AWS-RESIDENCY-001", "arn:aws:iam::123456789012:user/alice"),
+    ("AWS-RESIDENCY-001", "arn:aws:iam::123456789012:user/bob"),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:legacy-hook",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:rotate-db",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:thumbnailer",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/rotate-db",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:logs:ap-northeast-1:123456789012:log-group:app-logs",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:rds:ap-northeast-1:123456789012:cluster:analytics",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:rds:ap-northeast-1:123456789012:cluster:scratch-cluster",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:legacy-mysql",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:rds:ap-northeast-1:123456789012:db:orders-db",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:rds:ap-northeast-1:123456789012:snapshot:legacy-mysql-export",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:rds:ap-northeast-1:123456789012:snapshot:orders-db-manual",
+    ),
+    ("AWS-RESIDENCY-001", "arn:aws:s3:::account/123456789012"),
+    ("AWS-RESIDENCY-001", "arn:aws:s3:::acme-public-site"),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:securityhub:ap-northeast-1:123456789012:settings",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:securityhub:us-east-1:123456789012:settings",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.image:ap-northeast-1:web-legacy-image",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.image:ap-northeast-1:web-legacy-private",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.instance:ap-northeast-1:app-secure",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.instance:ap-northeast-1:web-legacy",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.network_acl:ap-northeast-1:acl-*",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.network_acl:ap-northeast-1:shadowed-acl",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.network_acl:ap-northeast-1:ssh-open-acl",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.region:ap-northeast-1:ec2 (ap-northeast-1)",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.region:us-east-1:ec2 (us-east-1)",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.route_table:ap-northeast-1:prod-main",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.route_table:ap-northeast-1:rtb-*",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.security_group:ap-northeast-1:db-open",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.security_group:ap-northeast-1:default",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.security_group:ap-northeast-1:web",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.security_group:ap-northeast-1:wide-open-v6",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.ec2.snapshot:ap-northeast-1:snap-*",
+    ),
+    ("AWS-RESIDENCY-001", "aws.ec2.volume:ap-northeast-1:vol-*"),
+    ("AWS-RESIDENCY-001", "aws.ec2.vpc:ap-northeast-1:prod"),
+    ("AWS-RESIDENCY-001", "aws.ec2.vpc:ap-northeast-1:vpc-*"),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.efs.file_system:ap-northeast-1:scratch-nfs",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.efs.file_system:ap-northeast-1:shared-home",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.elbv2.load_balancer:ap-northeast-1:legacy-alb",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.elbv2.load_balancer:ap-northeast-1:shop-alb",
+    ),
+    ("AWS-RESIDENCY-001", "aws.kms.key:ap-northeast-1:aws/ebs"),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.kms.key:ap-northeast-1:eks-secrets",
+    ),
+    ("AWS-RESIDENCY-001", "aws.kms.key:ap-northeast-1:idle"),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.kms.key:ap-northeast-1:old-backups",
+    ),
+    ("AWS-RESIDENCY-001", "aws.kms.key:ap-northeast-1:orders"),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.kms.key:ap-northeast-1:orders-table",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.kms.key:ap-northeast-1:partner-share",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.secretsmanager.secret:ap-northeast-1:prod/api-key",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "aws.secretsmanager.secret:ap-northeast-1:prod/db",
+    ),
+    (
+        "AWS-SECRETSMANAGER-001",
+        "aws.secretsmanager.secret:ap-northeast-1:prod/db",
+    ),
+    (
+        "AWS-SECRETSMANAGER-002",
+        "aws.secretsmanager.secret:ap-northeast-1:prod/api-key",
+    ),
+    (
+        "AWS-SECRETSMANAGER-002",
+        "aws.secretsmanager.secret:ap-northeast-1:prod/db",
     ),
 ];
 
@@ -468,6 +1275,28 @@ fn live_scan_reports_exactly_the_seeded_settings() {
         "aws.logs.log_group",
         "aws.kms.key",
         "aws.account.contact",
+        // Part 2: VMs, networks, keys, databases, containers, cost.
+        "aws.ec2.instance",
+        "aws.ec2.region",
+        "aws.ec2.volume",
+        "aws.ec2.snapshot",
+        "aws.ec2.image",
+        "aws.ec2.security_group",
+        "aws.ec2.network_acl",
+        "aws.ec2.vpc",
+        "aws.ec2.route_table",
+        "aws.elbv2.load_balancer",
+        "aws.secretsmanager.secret",
+        "aws.rds.instance",
+        "aws.rds.cluster",
+        "aws.rds.snapshot",
+        "aws.dynamodb.table",
+        "aws.efs.file_system",
+        "aws.eks.cluster",
+        "aws.ecr.repository",
+        "aws.ecs.task_definition",
+        "aws.lambda.function",
+        "aws.budgets.account",
     ] {
         assert!(kinds.contains(k), "no {k} collected");
     }
@@ -501,7 +1330,7 @@ fn read_only(req: &Value) -> Result<(), String> {
     };
     let ok = match req["protocol"].as_str().unwrap_or_default() {
         // JSON and query protocols name the operation on the wire.
-        "json" | "query" => named_read(op),
+        "json" | "query" | "ec2" => named_read(op),
         // REST protocols: reads are GET/HEAD; the few read operations that
         // POST are named here one by one.
         _ => {
@@ -611,6 +1440,13 @@ fn unreadable_settings_are_errors_never_passes() {
             "DescribeTrails",
             "--hang",
             "GetDetector=40",
+            // Part 2: an instance attribute, a snapshot's sharing, flow logs.
+            "--deny",
+            "DescribeInstanceAttribute",
+            "--deny",
+            "DescribeDBSnapshotAttributes",
+            "--throttle",
+            "DescribeFlowLogs",
         ],
     );
     let (snapshot, report) =
@@ -674,6 +1510,23 @@ fn unreadable_settings_are_errors_never_passes() {
     let tokyo = gd.iter().find(|f| f["region"] == "ap-northeast-1").unwrap();
     assert_eq!(tokyo["status"], "ERROR", "{tokyo}");
     assert_eq!(tokyo["error"]["cause"], "timeout");
+
+    // DescribeInstanceAttribute denied: termination protection and user
+    // data are unknown on every instance; the rules reading them ERROR,
+    // while rules on what DescribeInstances returned still decide.
+    for rule in ["AWS-EC2-005", "AWS-EC2-008"] {
+        expect_error(rule, "access_denied", "ec2:DescribeInstanceAttribute");
+        assert_eq!(of(rule).len(), 2, "{rule}: one per instance");
+    }
+    assert!(of("AWS-EC2-004").iter().all(|f| f["status"] != "ERROR"));
+    // A manual RDS snapshot whose sharing could not be read is not "private".
+    expect_error(
+        "AWS-RDS-013",
+        "access_denied",
+        "rds:DescribeDBSnapshotAttributes",
+    );
+    // Flow logs unreadable: no VPC passes the flow-log rule.
+    expect_error("AWS-EC2-018", "throttled", "ec2:DescribeFlowLogs");
 
     // Throttled calls were retried up to --max-attempts, then given up.
     let throttled = std::fs::read_to_string(&log)

@@ -74,6 +74,12 @@ impl Moto {
                 &port.to_string(),
             ])
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            // One Amazon-owned AMI instead of moto's hundreds, whose backing
+            // snapshots moto would report as the scanned account's own.
+            .env(
+                "MOTO_AMIS_PATH",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/moto/amis.json"),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
