@@ -28,22 +28,20 @@ pub async fn collect(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
 
 async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
     ctx.sink.attempted(INSTANCE);
-    let pages = match ec2
-        .describe_instances()
-        .into_paginator()
-        .send()
-        .try_collect()
+    let Some(pages) = ctx
+        .listed(
+            INSTANCE,
+            region,
+            "ec2",
+            "DescribeInstances",
+            ec2.describe_instances()
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(p) => p,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(INSTANCE, Some(region)),
-                "ec2",
-                "DescribeInstances",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     let list: Vec<_> = pages
         .into_iter()
@@ -199,23 +197,21 @@ async fn ebs_default(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
 
 async fn volumes(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
     ctx.sink.attempted(VOLUME);
-    let list = match ec2
-        .describe_volumes()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let Some(list) = ctx
+        .listed(
+            VOLUME,
+            region,
+            "ec2",
+            "DescribeVolumes",
+            ec2.describe_volumes()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(l) => l,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(VOLUME, Some(region)),
-                "ec2",
-                "DescribeVolumes",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     for v in list {
         let Some(id) = v.volume_id().map(str::to_string) else {
@@ -269,24 +265,22 @@ fn permissions<'a>(
 
 async fn snapshots(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
     ctx.sink.attempted(SNAPSHOT);
-    let list = match ec2
-        .describe_snapshots()
-        .owner_ids("self")
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let Some(list) = ctx
+        .listed(
+            SNAPSHOT,
+            region,
+            "ec2",
+            "DescribeSnapshots",
+            ec2.describe_snapshots()
+                .owner_ids("self")
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(l) => l,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(SNAPSHOT, Some(region)),
-                "ec2",
-                "DescribeSnapshots",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     // OwnerIds=self already asks for the account's own; an owner that says
     // otherwise (an AMI's backing snapshot in some emulators) is not ours.
@@ -345,24 +339,22 @@ async fn snapshots(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
 
 async fn images(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
     ctx.sink.attempted(IMAGE);
-    let list = match ec2
-        .describe_images()
-        .owners("self")
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let Some(list) = ctx
+        .listed(
+            IMAGE,
+            region,
+            "ec2",
+            "DescribeImages",
+            ec2.describe_images()
+                .owners("self")
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(l) => l,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(IMAGE, Some(region)),
-                "ec2",
-                "DescribeImages",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     settei_provider::bounded(list, ctx.opts.call_concurrency, |img| async move {
         let Some(id) = img.image_id().map(str::to_string) else {

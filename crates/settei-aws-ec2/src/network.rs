@@ -49,23 +49,21 @@ fn permission(p: &IpPermission) -> Value {
 
 async fn security_groups(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
     ctx.sink.attempted(SECURITY_GROUP);
-    let list = match ec2
-        .describe_security_groups()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let Some(list) = ctx
+        .listed(
+            SECURITY_GROUP,
+            region,
+            "ec2",
+            "DescribeSecurityGroups",
+            ec2.describe_security_groups()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(l) => l,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(SECURITY_GROUP, Some(region)),
-                "ec2",
-                "DescribeSecurityGroups",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     for g in list {
         let (Some(id), Some(group_name)) = (g.group_id(), g.group_name()) else {
@@ -169,23 +167,21 @@ fn allow_entries(mut entries: Vec<AclEntry>) -> Vec<Value> {
 
 async fn network_acls(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
     ctx.sink.attempted(NETWORK_ACL);
-    let list = match ec2
-        .describe_network_acls()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let Some(list) = ctx
+        .listed(
+            NETWORK_ACL,
+            region,
+            "ec2",
+            "DescribeNetworkAcls",
+            ec2.describe_network_acls()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(l) => l,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(NETWORK_ACL, Some(region)),
-                "ec2",
-                "DescribeNetworkAcls",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     for acl in list {
         let Some(id) = acl.network_acl_id() else {
@@ -226,23 +222,21 @@ type PerVpc<T> = Result<BTreeMap<String, T>, CollectionError>;
 async fn vpcs(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
     use aws_sdk_ec2::types::TrafficType;
     ctx.sink.attempted(VPC);
-    let list = match ec2
-        .describe_vpcs()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let Some(list) = ctx
+        .listed(
+            VPC,
+            region,
+            "ec2",
+            "DescribeVpcs",
+            ec2.describe_vpcs()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(l) => l,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(VPC, Some(region)),
-                "ec2",
-                "DescribeVpcs",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     let scope = || Scope::kind(VPC, Some(region));
     let flow = async {
@@ -390,23 +384,21 @@ async fn vpcs(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
 
 async fn route_tables(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
     ctx.sink.attempted(ROUTE_TABLE);
-    let list = match ec2
-        .describe_route_tables()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let Some(list) = ctx
+        .listed(
+            ROUTE_TABLE,
+            region,
+            "ec2",
+            "DescribeRouteTables",
+            ec2.describe_route_tables()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(l) => l,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(ROUTE_TABLE, Some(region)),
-                "ec2",
-                "DescribeRouteTables",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     for t in list {
         let Some(id) = t.route_table_id() else {

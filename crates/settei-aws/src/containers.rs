@@ -38,23 +38,21 @@ async fn eks(ctx: &Ctx, region: &str) {
     ctx.sink.attempted(EKS_CLUSTER);
     let eks = regional_client!(aws_sdk_eks, ctx, region);
     let eks = &eks;
-    let names = match eks
-        .list_clusters()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let Some(names) = ctx
+        .listed(
+            EKS_CLUSTER,
+            region,
+            "eks",
+            "ListClusters",
+            eks.list_clusters()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(n) => n,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(EKS_CLUSTER, Some(region)),
-                "eks",
-                "ListClusters",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     settei_provider::bounded(names, ctx.opts.call_concurrency, |name| async move {
         let fallback = ctx.arn("eks", region, &format!("cluster/{name}"));
@@ -153,23 +151,21 @@ async fn ecr(ctx: &Ctx, region: &str) {
     ctx.sink.attempted(ECR_REPOSITORY);
     let ecr = regional_client!(aws_sdk_ecr, ctx, region);
     let ecr = &ecr;
-    let repos = match ecr
-        .describe_repositories()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let Some(repos) = ctx
+        .listed(
+            ECR_REPOSITORY,
+            region,
+            "ecr",
+            "DescribeRepositories",
+            ecr.describe_repositories()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(r) => r,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(ECR_REPOSITORY, Some(region)),
-                "ecr",
-                "DescribeRepositories",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     settei_provider::bounded(repos, ctx.opts.call_concurrency, |r| async move {
         let name = r.repository_name().unwrap_or_default().to_string();
@@ -230,24 +226,22 @@ async fn ecs(ctx: &Ctx, region: &str) {
     ctx.sink.attempted(ECS_TASK_DEFINITION);
     let ecs = regional_client!(aws_sdk_ecs, ctx, region);
     let ecs = &ecs;
-    let arns = match ecs
-        .list_task_definitions()
-        .status(TaskDefinitionStatus::Active)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let Some(arns) = ctx
+        .listed(
+            ECS_TASK_DEFINITION,
+            region,
+            "ecs",
+            "ListTaskDefinitions",
+            ecs.list_task_definitions()
+                .status(TaskDefinitionStatus::Active)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(a) => a,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(ECS_TASK_DEFINITION, Some(region)),
-                "ecs",
-                "ListTaskDefinitions",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     // The latest active revision of each family is what new tasks run.
     let mut latest: BTreeMap<String, (i64, String)> = BTreeMap::new();
@@ -335,23 +329,22 @@ async fn lambda(ctx: &Ctx, region: &str) {
     ctx.sink.attempted(LAMBDA_FUNCTION);
     let lambda = regional_client!(aws_sdk_lambda, ctx, region);
     let lambda = &lambda;
-    let functions = match lambda
-        .list_functions()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let Some(functions) = ctx
+        .listed(
+            LAMBDA_FUNCTION,
+            region,
+            "lambda",
+            "ListFunctions",
+            lambda
+                .list_functions()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(f) => f,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(LAMBDA_FUNCTION, Some(region)),
-                "lambda",
-                "ListFunctions",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     settei_provider::bounded(functions, ctx.opts.call_concurrency, |f| async move {
         let name = f.function_name().unwrap_or_default().to_string();

@@ -56,26 +56,25 @@ fn required<T>(
 async fn rds_instances(ctx: &Ctx, region: &str) {
     ctx.sink.attempted(RDS_INSTANCE);
     let rds = regional_client!(aws_sdk_rds, ctx, region);
-    let list = match rds
-        .describe_db_instances()
-        .into_paginator()
-        .send()
-        .try_collect()
+    let Some(pages) = ctx
+        .listed(
+            RDS_INSTANCE,
+            region,
+            "rds",
+            "DescribeDBInstances",
+            rds.describe_db_instances()
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(pages) => pages
-            .into_iter()
-            .flat_map(|p| p.db_instances.unwrap_or_default())
-            .collect::<Vec<_>>(),
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(RDS_INSTANCE, Some(region)),
-                "rds",
-                "DescribeDBInstances",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
+    let list = pages
+        .into_iter()
+        .flat_map(|p| p.db_instances.unwrap_or_default())
+        .collect::<Vec<_>>();
     const OP: &str = "rds:DescribeDBInstances";
     for db in list {
         let name = db.db_instance_identifier().unwrap_or_default().to_string();
@@ -107,26 +106,25 @@ async fn rds_instances(ctx: &Ctx, region: &str) {
 async fn rds_clusters(ctx: &Ctx, region: &str) {
     ctx.sink.attempted(RDS_CLUSTER);
     let rds = regional_client!(aws_sdk_rds, ctx, region);
-    let list = match rds
-        .describe_db_clusters()
-        .into_paginator()
-        .send()
-        .try_collect()
+    let Some(pages) = ctx
+        .listed(
+            RDS_CLUSTER,
+            region,
+            "rds",
+            "DescribeDBClusters",
+            rds.describe_db_clusters()
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(pages) => pages
-            .into_iter()
-            .flat_map(|p| p.db_clusters.unwrap_or_default())
-            .collect::<Vec<_>>(),
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(RDS_CLUSTER, Some(region)),
-                "rds",
-                "DescribeDBClusters",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
+    let list = pages
+        .into_iter()
+        .flat_map(|p| p.db_clusters.unwrap_or_default())
+        .collect::<Vec<_>>();
     for c in list {
         let name = c.db_cluster_identifier().unwrap_or_default().to_string();
         let arn = c
@@ -194,159 +192,172 @@ fn share(
     }
 }
 
+/// A manual snapshot of an instance or a cluster, as listed.
+struct Snap {
+    source: &'static str,
+    name: String,
+    arn: Option<String>,
+    encrypted: Option<bool>,
+    tags: BTreeMap<String, String>,
+}
+
+fn share_scope<'a>(region: &'a str, arn: &'a str) -> Scope<'a> {
+    Scope::attrs(
+        RDS_SNAPSHOT,
+        Some(region),
+        arn,
+        &["public", "shared_accounts"],
+    )
+}
+
+/// The values of the `restore` attribute among a snapshot's attributes.
+fn restore_values<'a>(
+    attrs: impl Iterator<Item = (Option<&'a str>, &'a [String])>,
+) -> Option<Vec<String>> {
+    attrs
+        .into_iter()
+        .find(|(name, _)| *name == Some("restore"))
+        .map(|(_, values)| values.to_vec())
+}
+
 async fn rds_snapshots(ctx: &Ctx, region: &str) {
     ctx.sink.attempted(RDS_SNAPSHOT);
     let rds = regional_client!(aws_sdk_rds, ctx, region);
     let rds = &rds;
-    let scope = || Scope::kind(RDS_SNAPSHOT, Some(region));
     // Only manual snapshots can be shared; automated ones never are.
-    let instance_snaps = match rds
-        .describe_db_snapshots()
-        .snapshot_type("manual")
-        .into_paginator()
-        .send()
-        .try_collect()
-        .await
-    {
-        Ok(pages) => pages
-            .into_iter()
-            .flat_map(|p| p.db_snapshots.unwrap_or_default())
-            .collect::<Vec<_>>(),
-        Err(e) => {
-            return ctx
-                .sink
-                .error(failure(scope(), "rds", "DescribeDBSnapshots", &e))
-        }
-    };
-    let cluster_snaps = match rds
-        .describe_db_cluster_snapshots()
-        .snapshot_type("manual")
-        .into_paginator()
-        .send()
-        .try_collect()
-        .await
-    {
-        Ok(pages) => pages
-            .into_iter()
-            .flat_map(|p| p.db_cluster_snapshots.unwrap_or_default())
-            .collect::<Vec<_>>(),
-        Err(e) => {
-            return ctx
-                .sink
-                .error(failure(scope(), "rds", "DescribeDBClusterSnapshots", &e))
-        }
-    };
-    settei_provider::bounded(instance_snaps, ctx.opts.call_concurrency, |s| async move {
-        let name = s.db_snapshot_identifier().unwrap_or_default().to_string();
-        let arn = s
-            .db_snapshot_arn()
-            .map(str::to_string)
-            .unwrap_or_else(|| ctx.arn("rds", region, &format!("snapshot:{name}")));
-        let encrypted = required(
-            ctx,
-            s.encrypted(),
+    let Some(pages) = ctx
+        .listed(
             RDS_SNAPSHOT,
             region,
-            &arn,
-            "encrypted",
-            "rds:DescribeDBSnapshots",
-        );
-        let mut attrs = json!({ "source": "instance", "encrypted": encrypted });
-        match rds
-            .describe_db_snapshot_attributes()
-            .db_snapshot_identifier(&name)
-            .send()
-            .await
-        {
-            Ok(o) => {
-                let restore = o
-                    .db_snapshot_attributes_result()
-                    .map(|r| r.db_snapshot_attributes())
-                    .unwrap_or_default()
-                    .iter()
-                    .find(|a| a.attribute_name() == Some("restore"))
-                    .map(|a| a.attribute_values());
-                share(
-                    ctx,
-                    region,
-                    &arn,
-                    &mut attrs,
-                    restore,
-                    "rds:DescribeDBSnapshotAttributes",
-                );
-            }
-            Err(e) => ctx.sink.error(failure(
-                Scope::attrs(
-                    RDS_SNAPSHOT,
-                    Some(region),
-                    &arn,
-                    &["public", "shared_accounts"],
-                ),
-                "rds",
-                "DescribeDBSnapshotAttributes",
-                &e,
-            )),
-        }
-        let tags = tags(s.tag_list().iter().map(|t| (t.key(), t.value())));
-        ctx.tagged_resource(RDS_SNAPSHOT, arn, region, name, tags, attrs);
-    })
-    .await;
-    settei_provider::bounded(cluster_snaps, ctx.opts.call_concurrency, |s| async move {
-        let name = s
-            .db_cluster_snapshot_identifier()
-            .unwrap_or_default()
-            .to_string();
-        let arn = s
-            .db_cluster_snapshot_arn()
-            .map(str::to_string)
-            .unwrap_or_else(|| ctx.arn("rds", region, &format!("cluster-snapshot:{name}")));
-        let encrypted = required(
-            ctx,
-            s.storage_encrypted(),
+            "rds",
+            "DescribeDBSnapshots",
+            rds.describe_db_snapshots()
+                .snapshot_type("manual")
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
+        .await
+    else {
+        return;
+    };
+    let instance_snaps: Vec<_> = pages
+        .into_iter()
+        .flat_map(|p| p.db_snapshots.unwrap_or_default())
+        .collect();
+    let Some(pages) = ctx
+        .listed(
             RDS_SNAPSHOT,
             region,
-            &arn,
-            "encrypted",
-            "rds:DescribeDBClusterSnapshots",
-        );
-        let mut attrs = json!({ "source": "cluster", "encrypted": encrypted });
-        match rds
-            .describe_db_cluster_snapshot_attributes()
-            .db_cluster_snapshot_identifier(&name)
-            .send()
-            .await
-        {
-            Ok(o) => {
-                let restore = o
-                    .db_cluster_snapshot_attributes_result()
-                    .map(|r| r.db_cluster_snapshot_attributes())
+            "rds",
+            "DescribeDBClusterSnapshots",
+            rds.describe_db_cluster_snapshots()
+                .snapshot_type("manual")
+                .into_paginator()
+                .send()
+                .try_collect(),
+        )
+        .await
+    else {
+        return;
+    };
+    let cluster_snaps: Vec<_> = pages
+        .into_iter()
+        .flat_map(|p| p.db_cluster_snapshots.unwrap_or_default())
+        .collect();
+    let snaps = instance_snaps
+        .iter()
+        .map(|s| Snap {
+            source: "instance",
+            name: s.db_snapshot_identifier().unwrap_or_default().to_string(),
+            arn: s.db_snapshot_arn().map(str::to_string),
+            encrypted: s.encrypted(),
+            tags: tags(s.tag_list().iter().map(|t| (t.key(), t.value()))),
+        })
+        .chain(cluster_snaps.iter().map(|s| {
+            Snap {
+                source: "cluster",
+                name: s
+                    .db_cluster_snapshot_identifier()
                     .unwrap_or_default()
-                    .iter()
-                    .find(|a| a.attribute_name() == Some("restore"))
-                    .map(|a| a.attribute_values());
-                share(
-                    ctx,
-                    region,
-                    &arn,
-                    &mut attrs,
-                    restore,
-                    "rds:DescribeDBClusterSnapshotAttributes",
-                );
+                    .to_string(),
+                arn: s.db_cluster_snapshot_arn().map(str::to_string),
+                encrypted: s.storage_encrypted(),
+                tags: tags(s.tag_list().iter().map(|t| (t.key(), t.value()))),
             }
-            Err(e) => ctx.sink.error(failure(
-                Scope::attrs(
-                    RDS_SNAPSHOT,
-                    Some(region),
-                    &arn,
-                    &["public", "shared_accounts"],
-                ),
-                "rds",
+        }));
+    settei_provider::bounded(snaps, ctx.opts.call_concurrency, |snap| async move {
+        let cluster = snap.source == "cluster";
+        let arn = snap.arn.clone().unwrap_or_else(|| {
+            let prefix = if cluster {
+                "cluster-snapshot"
+            } else {
+                "snapshot"
+            };
+            ctx.arn("rds", region, &format!("{prefix}:{}", snap.name))
+        });
+        let (list_op, attr_op) = if cluster {
+            (
+                "rds:DescribeDBClusterSnapshots",
                 "DescribeDBClusterSnapshotAttributes",
-                &e,
-            )),
+            )
+        } else {
+            ("rds:DescribeDBSnapshots", "DescribeDBSnapshotAttributes")
+        };
+        let encrypted = required(
+            ctx,
+            snap.encrypted,
+            RDS_SNAPSHOT,
+            region,
+            &arn,
+            "encrypted",
+            list_op,
+        );
+        let mut attrs = json!({ "source": snap.source, "encrypted": encrypted });
+        // The `restore` attribute: who may restore the snapshot.
+        let restore: Result<Option<Vec<String>>, _> = if cluster {
+            rds.describe_db_cluster_snapshot_attributes()
+                .db_cluster_snapshot_identifier(&snap.name)
+                .send()
+                .await
+                .map(|o| {
+                    restore_values(
+                        o.db_cluster_snapshot_attributes_result()
+                            .map(|r| r.db_cluster_snapshot_attributes())
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|a| (a.attribute_name(), a.attribute_values())),
+                    )
+                })
+                .map_err(|e| failure(share_scope(region, &arn), "rds", attr_op, &e))
+        } else {
+            rds.describe_db_snapshot_attributes()
+                .db_snapshot_identifier(&snap.name)
+                .send()
+                .await
+                .map(|o| {
+                    restore_values(
+                        o.db_snapshot_attributes_result()
+                            .map(|r| r.db_snapshot_attributes())
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|a| (a.attribute_name(), a.attribute_values())),
+                    )
+                })
+                .map_err(|e| failure(share_scope(region, &arn), "rds", attr_op, &e))
+        };
+        match restore {
+            Ok(values) => share(
+                ctx,
+                region,
+                &arn,
+                &mut attrs,
+                values.as_deref(),
+                &format!("rds:{attr_op}"),
+            ),
+            Err(err) => ctx.sink.error(err),
         }
-        let tags = tags(s.tag_list().iter().map(|t| (t.key(), t.value())));
-        ctx.tagged_resource(RDS_SNAPSHOT, arn, region, name, tags, attrs);
+        ctx.tagged_resource(RDS_SNAPSHOT, arn, region, snap.name, snap.tags, attrs);
     })
     .await;
 }
@@ -356,23 +367,21 @@ async fn dynamodb(ctx: &Ctx, region: &str) {
     ctx.sink.attempted(DYNAMODB_TABLE);
     let ddb = regional_client!(aws_sdk_dynamodb, ctx, region);
     let ddb = &ddb;
-    let names = match ddb
-        .list_tables()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let Some(names) = ctx
+        .listed(
+            DYNAMODB_TABLE,
+            region,
+            "dynamodb",
+            "ListTables",
+            ddb.list_tables()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(n) => n,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(DYNAMODB_TABLE, Some(region)),
-                "dynamodb",
-                "ListTables",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     settei_provider::bounded(names, ctx.opts.call_concurrency, |name| async move {
         let fallback_arn = ctx.arn("dynamodb", region, &format!("table/{name}"));
@@ -443,23 +452,22 @@ async fn dynamodb(ctx: &Ctx, region: &str) {
 async fn efs(ctx: &Ctx, region: &str) {
     ctx.sink.attempted(EFS);
     let client = regional_client!(aws_sdk_efs, ctx, region);
-    let list = match client
-        .describe_file_systems()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let Some(list) = ctx
+        .listed(
+            EFS,
+            region,
+            "efs",
+            "DescribeFileSystems",
+            client
+                .describe_file_systems()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(l) => l,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(EFS, Some(region)),
-                "efs",
-                "DescribeFileSystems",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     for fs in list {
         let id = fs.file_system_id().to_string();

@@ -13,23 +13,21 @@ pub async fn collect(ctx: &Ctx, region: &str) {
     ctx.sink.attempted(LOAD_BALANCER);
     let elb = regional_client!(aws_sdk_elasticloadbalancingv2, ctx, region);
     let elb = &elb;
-    let lbs = match elb
-        .describe_load_balancers()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let Some(lbs) = ctx
+        .listed(
+            LOAD_BALANCER,
+            region,
+            "elasticloadbalancing",
+            "DescribeLoadBalancers",
+            elb.describe_load_balancers()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await
-    {
-        Ok(l) => l,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(LOAD_BALANCER, Some(region)),
-                "elasticloadbalancing",
-                "DescribeLoadBalancers",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
     settei_provider::bounded(lbs, ctx.opts.call_concurrency, |lb| async move {
         let Some(arn) = lb.load_balancer_arn().map(str::to_string) else {

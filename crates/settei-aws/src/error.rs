@@ -3,8 +3,11 @@
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::display::DisplayErrorContext;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+pub use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use settei_model::{CollectionError, ErrorCause};
+
+/// A failed SDK call, as every client returns it.
+pub type SdkFailure<E> = SdkError<E, HttpResponse>;
 
 /// Where a failed call sits in the snapshot.
 #[derive(Debug, Clone)]

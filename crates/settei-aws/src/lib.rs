@@ -169,6 +169,35 @@ impl Ctx {
         });
     }
 
+    /// Awaits a listing call. On failure the error is recorded against the
+    /// whole kind in the region (every rule on it reports ERROR) and `None`
+    /// is returned, so the caller stops: `let Some(x) = ctx.listed(..).await
+    /// else { return };`.
+    pub async fn listed<T, E>(
+        &self,
+        kind: &str,
+        region: &str,
+        service: &str,
+        operation: &str,
+        call: impl Future<Output = Result<T, error::SdkFailure<E>>>,
+    ) -> Option<T>
+    where
+        E: error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        match call.await {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.sink.error(failure(
+                    Scope::kind(kind, Some(region)),
+                    service,
+                    operation,
+                    &e,
+                ));
+                None
+            }
+        }
+    }
+
     /// An ARN in this account's partition: `arn:<partition>:<service>:<region>:<account>:<rest>`.
     pub fn arn(&self, service: &str, region: &str, rest: &str) -> String {
         format!(

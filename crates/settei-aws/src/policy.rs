@@ -277,35 +277,26 @@ pub fn trust(doc: &Value, own_account: &str) -> Trust {
                         k.eq_ignore_ascii_case("sts:ExternalId") && !strings(Some(v)).is_empty()
                     })
             });
+        // The accounts this statement grants: named principals, and those a
+        // condition narrows `*` to.
+        let mut granted: Vec<String> = Vec::new();
         for p in aws {
             if p == "*" {
                 if !restricts_caller(st) {
                     t.wildcard_principal = true;
                 }
-                // `*` narrowed to accounts by a condition grants those accounts.
-                for acct in condition_accounts(st) {
-                    if acct != own_account {
-                        any_external = true;
-                        if !has_external_id {
-                            t.external_id_required = false;
-                        }
-                        if !t.external_accounts.contains(&acct) {
-                            t.external_accounts.push(acct);
-                        }
-                    }
-                }
-                continue;
+                granted.extend(condition_accounts(st));
+            } else if let Some(acct) = account_of(p) {
+                granted.push(acct);
             }
-            if let Some(acct) = account_of(p) {
-                if acct != own_account {
-                    any_external = true;
-                    if !has_external_id {
-                        t.external_id_required = false;
-                    }
-                    if !t.external_accounts.contains(&acct) {
-                        t.external_accounts.push(acct);
-                    }
-                }
+        }
+        for acct in granted.into_iter().filter(|a| a != own_account) {
+            any_external = true;
+            if !has_external_id {
+                t.external_id_required = false;
+            }
+            if !t.external_accounts.contains(&acct) {
+                t.external_accounts.push(acct);
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::error::{failure, unknown_shape, Scope};
+use crate::error::{unknown_shape, Scope};
 use crate::Ctx;
 
 pub const SECRET: &str = "aws.secretsmanager.secret";
@@ -10,26 +10,22 @@ pub const SECRET: &str = "aws.secretsmanager.secret";
 pub async fn collect(ctx: &Ctx, region: &str) {
     ctx.sink.attempted(SECRET);
     let client = regional_client!(aws_sdk_secretsmanager, ctx, region);
-    let secrets = match client
-        .list_secrets()
-        .into_paginator()
-        .send()
-        .try_collect()
+    let Some(pages) = ctx
+        .listed(
+            SECRET,
+            region,
+            "secretsmanager",
+            "ListSecrets",
+            client.list_secrets().into_paginator().send().try_collect(),
+        )
         .await
-    {
-        Ok(pages) => pages
-            .into_iter()
-            .flat_map(|p| p.secret_list.unwrap_or_default())
-            .collect::<Vec<_>>(),
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(SECRET, Some(region)),
-                "secretsmanager",
-                "ListSecrets",
-                &e,
-            ))
-        }
+    else {
+        return;
     };
+    let secrets = pages
+        .into_iter()
+        .flat_map(|p| p.secret_list.unwrap_or_default())
+        .collect::<Vec<_>>();
     for s in secrets.iter().filter(|s| s.deleted_date().is_none()) {
         let Some(arn) = s.arn() else {
             ctx.sink.error(unknown_shape(
