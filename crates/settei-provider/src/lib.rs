@@ -165,6 +165,8 @@ pub const SECRET_READS: &[&str] = &[
     "GetSessionToken",
     "GetFederationToken",
     "GetCredentialsForIdentity",
+    "GetClusterCredentials",
+    "GetClusterCredentialsWithIAM",
     "GetFunction",
     "GetQueryResults",
     "GetLogEvents",
@@ -266,6 +268,7 @@ mod tests {
             "GetParameters",
             "GetObject",
             "GetPasswordData",
+            "GetClusterCredentials",
         ] {
             assert!(!is_read_only_operation(bad), "{bad}");
         }
