@@ -63,11 +63,19 @@ def main():
             t = time.perf_counter()
             call(port, "POST", s + "/url", {"url": "file://" + path})
             loads.append(time.perf_counter() - t)
-            nav = call(port, "POST", s + "/execute/sync", {"script": """
-                var n = performance.getEntriesByType('navigation')[0];
-                return [document.documentElement.dataset.ready, n.domContentLoadedEventEnd, n.loadEventEnd,
-                        document.querySelectorAll('.finding').length];""", "args": []})
-            assert nav[0] == "1", "the page script did not finish"
+            # Navigation normally returns after the load event; poll briefly in
+            # case the driver answers early, and say what we saw if it never ends.
+            for _ in range(300):
+                nav = call(port, "POST", s + "/execute/sync", {"script": """
+                    var n = performance.getEntriesByType('navigation')[0];
+                    return [document.documentElement.dataset.ready, n ? n.domContentLoadedEventEnd : 0,
+                            n ? n.loadEventEnd : 0, document.querySelectorAll('.finding').length,
+                            location.href];""", "args": []})
+                if nav[0] == "1" and nav[2] > 0:
+                    break
+                time.sleep(0.1)
+            else:
+                raise SystemExit(f"the page script did not finish: {nav}")
             ready.append(nav[2] / 1000.0)
             took = call(port, "POST", s + "/execute/sync", {"script": """
                 var t = performance.now(), s = document.getElementById('f-status');
