@@ -442,6 +442,76 @@ const FAIL: &[(&str, &str)] = &[
         "AWS-SECRETSMANAGER-001",
         "aws.secretsmanager.secret:ap-northeast-1:prod/api-key",
     ),
+    // Redshift and ElastiCache: the open warehouse and the old caches.
+    (
+        "AWS-ELASTICACHE-001",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:replicationgroup:legacy-cache",
+    ),
+    (
+        "AWS-ELASTICACHE-002",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:replicationgroup:legacy-cache",
+    ),
+    (
+        "AWS-ELASTICACHE-003",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:replicationgroup:legacy-cache",
+    ),
+    (
+        "AWS-ELASTICACHE-004",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:replicationgroup:legacy-cache",
+    ),
+    (
+        "AWS-ELASTICACHE-005",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:replicationgroup:legacy-cache",
+    ),
+    (
+        "AWS-ELASTICACHE-006",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:replicationgroup:legacy-cache",
+    ),
+    (
+        "AWS-ELASTICACHE-007",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:cluster:legacy-redis",
+    ),
+    (
+        "AWS-ELASTICACHE-008",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:cluster:legacy-redis",
+    ),
+    (
+        "AWS-ELASTICACHE-009",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:cluster:legacy-redis",
+    ),
+    (
+        "AWS-REDSHIFT-001",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-legacy",
+    ),
+    (
+        "AWS-REDSHIFT-002",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-legacy",
+    ),
+    (
+        "AWS-REDSHIFT-003",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-legacy",
+    ),
+    (
+        "AWS-REDSHIFT-004",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-legacy",
+    ),
+    (
+        "AWS-REDSHIFT-005",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-legacy",
+    ),
+    (
+        "AWS-REDSHIFT-006",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-legacy",
+    ),
+    (
+        "AWS-REDSHIFT-007",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-legacy",
+    ),
+    // moto answers every parameter group with require_ssl false.
+    (
+        "AWS-REDSHIFT-004",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-prod",
+    ),
 ];
 
 const ERROR: &[(&str, &str, &str)] = &[
@@ -1191,6 +1261,97 @@ const PASS: &[(&str, &str)] = &[
         "AWS-SECRETSMANAGER-002",
         "aws.secretsmanager.secret:ap-northeast-1:prod/db",
     ),
+    // Redshift and ElastiCache: the hardened warehouse and caches.
+    (
+        "AWS-ELASTICACHE-001",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:replicationgroup:sessions",
+    ),
+    (
+        "AWS-ELASTICACHE-002",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:replicationgroup:sessions",
+    ),
+    (
+        "AWS-ELASTICACHE-003",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:replicationgroup:sessions",
+    ),
+    (
+        "AWS-ELASTICACHE-004",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:replicationgroup:sessions",
+    ),
+    (
+        "AWS-ELASTICACHE-005",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:replicationgroup:sessions",
+    ),
+    (
+        "AWS-ELASTICACHE-006",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:replicationgroup:sessions",
+    ),
+    (
+        "AWS-ELASTICACHE-007",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:cluster:page-cache",
+    ),
+    (
+        "AWS-ELASTICACHE-008",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:cluster:page-cache",
+    ),
+    (
+        "AWS-ELASTICACHE-009",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:cluster:page-cache",
+    ),
+    ("AWS-KMS-001", "aws.kms.key:ap-northeast-1:dwh"),
+    ("AWS-KMS-002", "aws.kms.key:ap-northeast-1:dwh"),
+    ("AWS-KMS-003", "aws.kms.key:ap-northeast-1:dwh"),
+    ("AWS-KMS-004", "aws.kms.key:ap-northeast-1:dwh"),
+    ("AWS-KMS-005", "aws.kms.key:ap-northeast-1:dwh"),
+    (
+        "AWS-REDSHIFT-001",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-prod",
+    ),
+    (
+        "AWS-REDSHIFT-002",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-prod",
+    ),
+    (
+        "AWS-REDSHIFT-003",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-prod",
+    ),
+    (
+        "AWS-REDSHIFT-005",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-prod",
+    ),
+    (
+        "AWS-REDSHIFT-006",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-prod",
+    ),
+    (
+        "AWS-REDSHIFT-007",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-prod",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:cluster:legacy-redis",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:cluster:page-cache",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:replicationgroup:legacy-cache",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:elasticache:ap-northeast-1:123456789012:replicationgroup:sessions",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-legacy",
+    ),
+    (
+        "AWS-RESIDENCY-001",
+        "arn:aws:redshift:ap-northeast-1:123456789012:cluster:dwh-prod",
+    ),
+    ("AWS-RESIDENCY-001", "aws.kms.key:ap-northeast-1:dwh"),
 ];
 
 #[test]
@@ -1292,6 +1453,9 @@ fn live_scan_reports_exactly_the_seeded_settings() {
         "aws.rds.snapshot",
         "aws.dynamodb.table",
         "aws.efs.file_system",
+        "aws.redshift.cluster",
+        "aws.elasticache.replication_group",
+        "aws.elasticache.cluster",
         "aws.eks.cluster",
         "aws.ecr.repository",
         "aws.ecs.task_definition",
@@ -1383,6 +1547,8 @@ fn collector_sends_only_read_requests() {
         "securityhub",
         "kms",
         "account",
+        "redshift",
+        "elasticache",
     ] {
         assert!(services.contains(s), "no request to {s}: {services:?}");
     }
@@ -1447,6 +1613,9 @@ fn unreadable_settings_are_errors_never_passes() {
             "DescribeDBSnapshotAttributes",
             "--throttle",
             "DescribeFlowLogs",
+            // A parameter group shared by nothing else: require_ssl unknown.
+            "--deny",
+            "DescribeClusterParameters",
         ],
     );
     let (snapshot, report) =
@@ -1527,6 +1696,18 @@ fn unreadable_settings_are_errors_never_passes() {
     );
     // Flow logs unreadable: no VPC passes the flow-log rule.
     expect_error("AWS-EC2-018", "throttled", "ec2:DescribeFlowLogs");
+    // Parameter groups unreadable: require_ssl is unknown on both Redshift
+    // clusters (each error names the group read that failed), while the
+    // rules on what DescribeClusters returned still decide.
+    expect_error(
+        "AWS-REDSHIFT-004",
+        "access_denied",
+        "redshift:DescribeClusterParameters",
+    );
+    assert_eq!(of("AWS-REDSHIFT-004").len(), 2);
+    assert!(of("AWS-REDSHIFT-001")
+        .iter()
+        .all(|f| f["status"] != "ERROR"));
 
     // Throttled calls were retried up to --max-attempts, then given up.
     let throttled = std::fs::read_to_string(&log)

@@ -1,5 +1,6 @@
 //! Data stores (categories 6.3 and 4.1): RDS instances, clusters and manual
-//! snapshots, DynamoDB tables, EFS file systems.
+//! snapshots, DynamoDB tables, EFS file systems; Redshift and ElastiCache in
+//! their own modules.
 
 use std::collections::BTreeMap;
 
@@ -21,6 +22,8 @@ pub async fn collect(ctx: &Ctx, region: &str) {
         rds_snapshots(ctx, region),
         dynamodb(ctx, region),
         efs(ctx, region),
+        crate::redshift::collect(ctx, region),
+        crate::elasticache::collect(ctx, region),
     );
 }
 

@@ -1,0 +1,173 @@
+//! Amazon Redshift provisioned clusters (category 6.3): encryption, public
+//! access, audit logging, `require_ssl` from the cluster's parameter groups,
+//! automated snapshots, enhanced VPC routing, version upgrades.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+use settei_model::CollectionError;
+
+use crate::error::{failure, unknown_shape, Scope};
+use crate::Ctx;
+
+pub const REDSHIFT_CLUSTER: &str = "aws.redshift.cluster";
+
+pub async fn collect(ctx: &Ctx, region: &str) {
+    ctx.sink.attempted(REDSHIFT_CLUSTER);
+    let client = regional_client!(aws_sdk_redshift, ctx, region);
+    let client = &client;
+    let Some(clusters) = ctx
+        .listed(
+            REDSHIFT_CLUSTER,
+            region,
+            "redshift",
+            "DescribeClusters",
+            client
+                .describe_clusters()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
+        .await
+    else {
+        return;
+    };
+    // Parameter groups are shared between clusters: read each one once.
+    let mut groups: Vec<String> = clusters
+        .iter()
+        .flat_map(|c| c.cluster_parameter_groups())
+        .filter_map(|g| g.parameter_group_name().map(str::to_string))
+        .collect();
+    groups.sort();
+    groups.dedup();
+    // A group that could not be read keeps its error (cause and operation) to
+    // be recorded against each cluster that uses it.
+    let require_ssl: BTreeMap<String, Result<Option<bool>, CollectionError>> =
+        settei_provider::bounded(groups, ctx.opts.call_concurrency, |group| async move {
+            let read: Result<Vec<_>, _> = client
+                .describe_cluster_parameters()
+                .parameter_group_name(&group)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await;
+            let value = match read {
+                Ok(params) => Ok(params
+                    .iter()
+                    .find(|p| p.parameter_name() == Some("require_ssl"))
+                    .and_then(|p| p.parameter_value())
+                    .map(|v| v.eq_ignore_ascii_case("true"))),
+                Err(e) => Err(failure(
+                    Scope::kind(REDSHIFT_CLUSTER, Some(region)),
+                    "redshift",
+                    "DescribeClusterParameters",
+                    &e,
+                )),
+            };
+            (group, value)
+        })
+        .await
+        .into_iter()
+        .collect();
+    let require_ssl = &require_ssl;
+
+    settei_provider::bounded(clusters, ctx.opts.call_concurrency, |c| async move {
+        let name = c.cluster_identifier().unwrap_or_default().to_string();
+        let arn = ctx.arn("redshift", region, &format!("cluster:{name}"));
+        let scope = |attrs: &'static [&'static str]| {
+            Scope::attrs(REDSHIFT_CLUSTER, Some(region), &arn, attrs)
+        };
+        let required = |v: Option<bool>, attr: &'static str| {
+            if v.is_none() {
+                ctx.sink.error(unknown_shape(
+                    Scope::attrs(REDSHIFT_CLUSTER, Some(region), &arn, &[attr]),
+                    "redshift:DescribeClusters",
+                    format!("the response leaves `{attr}` out"),
+                ));
+            }
+            v
+        };
+        let mut attrs = json!({
+            "encrypted": required(c.encrypted(), "encrypted"),
+            "kms_key_id": c.kms_key_id().unwrap_or(""),
+            "publicly_accessible": required(c.publicly_accessible(), "publicly_accessible"),
+            "automated_snapshot_retention_days": c.automated_snapshot_retention_period().unwrap_or(0),
+            "enhanced_vpc_routing": c.enhanced_vpc_routing().unwrap_or(false),
+            "allow_version_upgrade": c.allow_version_upgrade().unwrap_or(false),
+            "parameter_groups": c
+                .cluster_parameter_groups()
+                .iter()
+                .filter_map(|g| g.parameter_group_name())
+                .collect::<Vec<_>>(),
+        });
+
+        // require_ssl holds only if every parameter group of the cluster says so.
+        let names: Vec<&str> = c
+            .cluster_parameter_groups()
+            .iter()
+            .filter_map(|g| g.parameter_group_name())
+            .collect();
+        let mut ssl = true;
+        let mut problem = names.is_empty().then(|| {
+            unknown_shape(
+                scope(&["require_ssl"]),
+                "redshift:DescribeClusters",
+                "the cluster lists no parameter group",
+            )
+        });
+        for n in &names {
+            match require_ssl.get(*n) {
+                Some(Ok(Some(v))) => ssl &= *v,
+                Some(Ok(None)) | None => {
+                    problem = Some(unknown_shape(
+                        scope(&["require_ssl"]),
+                        "redshift:DescribeClusterParameters",
+                        format!("parameter group {n} has no `require_ssl` parameter"),
+                    ))
+                }
+                Some(Err(e)) => {
+                    let mut e = e.clone();
+                    e.resource_id = Some(arn.clone());
+                    e.attributes = vec!["require_ssl".into()];
+                    problem = Some(e);
+                }
+            }
+        }
+        match problem {
+            None => attrs["require_ssl"] = json!(ssl),
+            Some(err) => ctx.sink.error(err),
+        }
+
+        match client
+            .describe_logging_status()
+            .cluster_identifier(&name)
+            .send()
+            .await
+        {
+            Ok(o) => match o.logging_enabled() {
+                Some(on) => attrs["audit_logging"] = json!(on),
+                None => ctx.sink.error(unknown_shape(
+                    scope(&["audit_logging"]),
+                    "redshift:DescribeLoggingStatus",
+                    "the response leaves `LoggingEnabled` out",
+                )),
+            },
+            Err(e) => ctx.sink.error(failure(
+                scope(&["audit_logging"]),
+                "redshift",
+                "DescribeLoggingStatus",
+                &e,
+            )),
+        }
+
+        let tags = c
+            .tags()
+            .iter()
+            .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
+            .collect();
+        ctx.tagged_resource(REDSHIFT_CLUSTER, arn.clone(), region, name, tags, attrs);
+    })
+    .await;
+}
