@@ -64,7 +64,16 @@ where
 {
     let cause = match err {
         SdkError::TimeoutError(_) => ErrorCause::Timeout,
-        SdkError::ResponseError(_) => ErrorCause::UnknownShape,
+        // A body that is neither the answer nor an AWS error. On a 2xx
+        // status the answer had the wrong shape; otherwise the endpoint
+        // failed without saying why in AWS's terms.
+        SdkError::ResponseError(r) => match r.raw().status().as_u16() {
+            200..=299 => ErrorCause::UnknownShape,
+            status => match settei_provider::classify(None, Some(status)) {
+                ErrorCause::Other if matches!(status, 404 | 501) => ErrorCause::Unavailable,
+                cause => cause,
+            },
+        },
         SdkError::DispatchFailure(d) if d.is_timeout() => ErrorCause::Timeout,
         SdkError::DispatchFailure(_) => ErrorCause::Other,
         SdkError::ServiceError(e) => {
@@ -107,6 +116,24 @@ where
         SdkError::DispatchFailure(d) if d.is_timeout() => {
             format!("connection timed out: {}", DisplayErrorContext(err))
         }
+        // Not the raw response: its headers and body do not belong in a
+        // report. The status, the content type and why parsing failed do.
+        SdkError::ResponseError(r) => {
+            let raw = r.raw();
+            let status = raw.status().as_u16();
+            let content_type = raw
+                .headers()
+                .get("content-type")
+                .unwrap_or("no content type");
+            let why = std::error::Error::source(err)
+                .map(|e| DisplayErrorContext(e).to_string())
+                .unwrap_or_default();
+            if (200..300).contains(&status) {
+                format!("HTTP {status} ({content_type}), but the response did not have the shape this API defines: {why}")
+            } else {
+                format!("HTTP {status} ({content_type}) without an AWS error in the body")
+            }
+        }
         other => DisplayErrorContext(other).to_string(),
     };
     CollectionError {
@@ -134,5 +161,56 @@ pub fn unknown_shape(
         cause: ErrorCause::UnknownShape,
         operation: Some(operation.to_string()),
         message: message.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+
+    /// A response the SDK could not parse, with `status` and an HTML body.
+    fn unparsable(status: u16) -> SdkFailure<GetCallerIdentityError> {
+        let mut raw = HttpResponse::new(
+            StatusCode::try_from(status).unwrap(),
+            SdkBody::from("<html><title>secret-looking page</title></html>"),
+        );
+        raw.headers_mut().insert("content-type", "text/html");
+        SdkError::response_error("unexpected token '<'", raw)
+    }
+
+    #[test]
+    fn an_unparsable_error_page_is_the_endpoints_failure_without_its_body() {
+        let e = failure(
+            Scope::kind("aws.ec2.instance", Some("ap-northeast-1")),
+            "ssm",
+            "DescribeInstanceInformation",
+            &unparsable(500),
+        );
+        assert_eq!(e.cause, ErrorCause::Other);
+        assert_eq!(
+            e.message,
+            "HTTP 500 (text/html) without an AWS error in the body"
+        );
+        let e = failure(Scope::kind("k", None), "ssm", "X", &unparsable(404));
+        assert_eq!(e.cause, ErrorCause::Unavailable);
+        let e = failure(Scope::kind("k", None), "ssm", "X", &unparsable(429));
+        assert_eq!(e.cause, ErrorCause::Throttled);
+    }
+
+    #[test]
+    fn an_unparsable_answer_is_an_unknown_shape_naming_why() {
+        let e = failure(Scope::kind("k", None), "ssm", "X", &unparsable(200));
+        assert_eq!(e.cause, ErrorCause::UnknownShape);
+        assert!(
+            e.message
+                .starts_with("HTTP 200 (text/html), but the response did not have the shape")
+                && e.message.contains("unexpected token '<'")
+                && !e.message.contains("secret-looking"),
+            "{}",
+            e.message
+        );
     }
 }
