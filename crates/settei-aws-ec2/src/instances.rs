@@ -17,8 +17,9 @@ pub const SNAPSHOT: &str = "aws.ec2.snapshot";
 pub const IMAGE: &str = "aws.ec2.image";
 
 pub async fn collect(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
+    let ssm = crate::ssm::client(ctx, region);
     tokio::join!(
-        instances(ctx, ec2, region),
+        instances(ctx, ec2, &ssm, region),
         ebs_default(ctx, ec2, region),
         volumes(ctx, ec2, region),
         snapshots(ctx, ec2, region),
@@ -26,10 +27,10 @@ pub async fn collect(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
     );
 }
 
-async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
+async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, ssm: &aws_sdk_ssm::Client, region: &str) {
     ctx.sink.attempted(INSTANCE);
-    let Some(pages) = ctx
-        .listed(
+    let (pages, managed) = tokio::join!(
+        ctx.listed(
             INSTANCE,
             region,
             "ec2",
@@ -38,11 +39,13 @@ async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
                 .into_paginator()
                 .send()
                 .try_collect(),
-        )
-        .await
-    else {
+        ),
+        crate::ssm::view(ssm, region),
+    );
+    let Some(pages) = pages else {
         return;
     };
+    let managed = &managed;
     let list: Vec<_> = pages
         .into_iter()
         .flat_map(|p| p.reservations.unwrap_or_default())
@@ -91,6 +94,21 @@ async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
                 "ec2:DescribeInstances",
                 "the instance has no MetadataOptions.HttpTokens",
             )),
+        }
+        // Systems Manager: not in the view = not managed; no view = unknown.
+        match managed {
+            Ok(view) => {
+                let m = view.get(&id);
+                attrs["ssm_ping_status"] = json!(m.map_or("", |m| m.ping_status.as_str()));
+                attrs["ssm_patch_compliance"] =
+                    json!(m.map_or("", |m| m.patch_compliance.as_str()));
+            }
+            Err(e) => {
+                let mut e = e.clone();
+                e.resource_id = Some(arn.clone());
+                e.attributes = vec!["ssm_ping_status".into(), "ssm_patch_compliance".into()];
+                ctx.sink.error(e);
+            }
         }
         match ec2
             .describe_instance_attribute()

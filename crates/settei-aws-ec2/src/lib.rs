@@ -1,6 +1,7 @@
 //! settei's EC2 collectors: instances, EBS (regional default encryption,
 //! volumes, snapshots), AMIs, security groups, network ACLs, VPCs (flow
-//! logs, internet gateways, S3 endpoints, use) and route tables.
+//! logs, internet gateways, S3 endpoints, use) and route tables; Systems
+//! Manager's managed-instance and patch-compliance view of the instances.
 //!
 //! A crate of its own because `aws-sdk-ec2` is by far the heaviest SDK crate
 //! to build; `settei-aws` runs [`Ec2`] in every region through
@@ -11,6 +12,7 @@
 
 mod instances;
 mod network;
+mod ssm;
 
 use std::collections::BTreeMap;
 use std::future::Future;
