@@ -97,12 +97,28 @@ async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, ssm: &aws_sdk_ssm::Clie
         }
         // Systems Manager: not in the view = not managed; no view = unknown.
         match managed {
-            Ok(view) => {
-                let m = view.get(&id);
-                attrs["ssm_ping_status"] = json!(m.map_or("", |m| m.ping_status.as_str()));
-                attrs["ssm_patch_compliance"] =
-                    json!(m.map_or("", |m| m.patch_compliance.as_str()));
-            }
+            Ok(view) => match view.get(&id) {
+                None => {
+                    attrs["ssm_ping_status"] = json!("");
+                    attrs["ssm_patch_compliance"] = json!("");
+                }
+                Some(m) => match &m.ping_status {
+                    Some(ping) => {
+                        attrs["ssm_ping_status"] = json!(ping);
+                        attrs["ssm_patch_compliance"] = json!(m.patch_compliance);
+                    }
+                    None => ctx.sink.error(unknown_shape(
+                        Scope::attrs(
+                            INSTANCE,
+                            Some(region),
+                            &arn,
+                            &["ssm_ping_status", "ssm_patch_compliance"],
+                        ),
+                        "ssm:DescribeInstanceInformation",
+                        "a managed instance without PingStatus",
+                    )),
+                },
+            },
             Err(e) => {
                 let mut e = e.clone();
                 e.resource_id = Some(arn.clone());

@@ -14,10 +14,11 @@ use crate::instances::INSTANCE;
 /// What Systems Manager says about one instance.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Managed {
-    /// `Online`, `ConnectionLost`, `Inactive`.
-    pub ping_status: String,
-    /// `COMPLIANT`, `NON_COMPLIANT`, `UNSPECIFIED_DATA`; empty when the
-    /// instance has reported no patch data.
+    /// `Online`, `ConnectionLost`, `Inactive`; `None` when the listing
+    /// left it out (the instance's SSM settings are then unknown).
+    pub ping_status: Option<String>,
+    /// `COMPLIANT` or `NON_COMPLIANT`; empty when the instance has reported
+    /// no patch data.
     pub patch_compliance: String,
 }
 
@@ -54,10 +55,7 @@ pub async fn view(client: &aws_sdk_ssm::Client, region: &str) -> Result<View, Co
             view.insert(
                 id.to_string(),
                 Managed {
-                    ping_status: i
-                        .ping_status()
-                        .map(|s| s.as_str().to_string())
-                        .unwrap_or_default(),
+                    ping_status: i.ping_status().map(|s| s.as_str().to_string()),
                     patch_compliance: String::new(),
                 },
             );
@@ -187,7 +185,7 @@ mod tests {
             .map(|(id, m)| {
                 (
                     id.as_str(),
-                    m.ping_status.as_str(),
+                    m.ping_status.as_deref().unwrap_or("?"),
                     m.patch_compliance.as_str(),
                 )
             })

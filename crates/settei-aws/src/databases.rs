@@ -37,7 +37,7 @@ fn tags<'a>(
 }
 
 /// A field the API must answer; `None` records an unknown-shape error.
-fn required<T>(
+pub(crate) fn required<T>(
     ctx: &Ctx,
     v: Option<T>,
     kind: &str,

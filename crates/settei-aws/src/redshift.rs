@@ -79,23 +79,26 @@ pub async fn collect(ctx: &Ctx, region: &str) {
         let scope = |attrs: &'static [&'static str]| {
             Scope::attrs(REDSHIFT_CLUSTER, Some(region), &arn, attrs)
         };
-        let required = |v: Option<bool>, attr: &'static str| {
-            if v.is_none() {
-                ctx.sink.error(unknown_shape(
-                    Scope::attrs(REDSHIFT_CLUSTER, Some(region), &arn, &[attr]),
+        macro_rules! req {
+            ($attr:literal, $v:expr) => {
+                crate::databases::required(
+                    ctx,
+                    $v,
+                    REDSHIFT_CLUSTER,
+                    region,
+                    &arn,
+                    $attr,
                     "redshift:DescribeClusters",
-                    format!("the response leaves `{attr}` out"),
-                ));
-            }
-            v
-        };
+                )
+            };
+        }
         let mut attrs = json!({
-            "encrypted": required(c.encrypted(), "encrypted"),
+            "encrypted": req!("encrypted", c.encrypted()),
             "kms_key_id": c.kms_key_id().unwrap_or(""),
-            "publicly_accessible": required(c.publicly_accessible(), "publicly_accessible"),
-            "automated_snapshot_retention_days": c.automated_snapshot_retention_period().unwrap_or(0),
-            "enhanced_vpc_routing": c.enhanced_vpc_routing().unwrap_or(false),
-            "allow_version_upgrade": c.allow_version_upgrade().unwrap_or(false),
+            "publicly_accessible": req!("publicly_accessible", c.publicly_accessible()),
+            "automated_snapshot_retention_days": req!("automated_snapshot_retention_days", c.automated_snapshot_retention_period()),
+            "enhanced_vpc_routing": req!("enhanced_vpc_routing", c.enhanced_vpc_routing()),
+            "allow_version_upgrade": req!("allow_version_upgrade", c.allow_version_upgrade()),
             "parameter_groups": c
                 .cluster_parameter_groups()
                 .iter()
@@ -103,11 +106,16 @@ pub async fn collect(ctx: &Ctx, region: &str) {
                 .collect::<Vec<_>>(),
         });
 
-        // require_ssl holds only if every parameter group of the cluster says so.
-        let names: Vec<&str> = c
+        // require_ssl holds only if every parameter group of the cluster says
+        // so and is in effect: a group still `pending-reboot` (or applying)
+        // does not govern the running cluster yet, so it cannot pass.
+        let names: Vec<(&str, bool)> = c
             .cluster_parameter_groups()
             .iter()
-            .filter_map(|g| g.parameter_group_name())
+            .filter_map(|g| {
+                let applied = g.parameter_apply_status() == Some("in-sync");
+                Some((g.parameter_group_name()?, applied))
+            })
             .collect();
         let mut ssl = true;
         let mut problem = names.is_empty().then(|| {
@@ -117,9 +125,9 @@ pub async fn collect(ctx: &Ctx, region: &str) {
                 "the cluster lists no parameter group",
             )
         });
-        for n in &names {
+        for (n, applied) in &names {
             match require_ssl.get(*n) {
-                Some(Ok(Some(v))) => ssl &= *v,
+                Some(Ok(Some(v))) => ssl &= *v && *applied,
                 Some(Ok(None)) | None => {
                     problem = Some(unknown_shape(
                         scope(&["require_ssl"]),
