@@ -119,12 +119,10 @@ async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, ssm: &aws_sdk_ssm::Clie
                     )),
                 },
             },
-            Err(e) => {
-                let mut e = e.clone();
-                e.resource_id = Some(arn.clone());
-                e.attributes = vec!["ssm_ping_status".into(), "ssm_patch_compliance".into()];
-                ctx.sink.error(e);
-            }
+            Err(e) => ctx.sink.error(e.for_attributes(
+                &arn,
+                &["ssm_ping_status", "ssm_patch_compliance"],
+            )),
         }
         match ec2
             .describe_instance_attribute()
@@ -254,14 +252,9 @@ async fn volumes(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
             continue;
         };
         let arn = ctx.arn("ec2", region, &format!("volume/{id}"));
-        let encrypted = v.encrypted();
-        if encrypted.is_none() {
-            ctx.sink.error(unknown_shape(
-                Scope::attrs(VOLUME, Some(region), &arn, &["encrypted"]),
-                "ec2:DescribeVolumes",
-                "the volume has no Encrypted flag",
-            ));
-        }
+        let encrypted = ctx
+            .fields(VOLUME, region, &arn, "ec2:DescribeVolumes")
+            .required("encrypted", v.encrypted());
         let tags = tags(v.tags());
         let name = name_of(&tags, &id);
         ctx.tagged_resource(
@@ -330,17 +323,13 @@ async fn snapshots(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
         };
         // Snapshot ARNs carry no account.
         let arn = format!("arn:{}:ec2:{region}::snapshot/{id}", ctx.partition);
+        let encrypted = ctx
+            .fields(SNAPSHOT, region, &arn, "ec2:DescribeSnapshots")
+            .required("encrypted", s.encrypted());
         let mut attrs = json!({
-            "encrypted": s.encrypted(),
+            "encrypted": encrypted,
             "volume_id": s.volume_id().unwrap_or_default(),
         });
-        if s.encrypted().is_none() {
-            ctx.sink.error(unknown_shape(
-                Scope::attrs(SNAPSHOT, Some(region), &arn, &["encrypted"]),
-                "ec2:DescribeSnapshots",
-                "the snapshot has no Encrypted flag",
-            ));
-        }
         match ec2
             .describe_snapshot_attribute()
             .snapshot_id(&id)

@@ -51,9 +51,7 @@ fn client(ctx: &Ctx, region: &str) -> aws_sdk_ec2::Client {
 
 /// EC2 tags as a map; the `Name` tag also names the resource.
 fn tags(list: &[aws_sdk_ec2::types::Tag]) -> BTreeMap<String, String> {
-    list.iter()
-        .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
-        .collect()
+    settei_aws::tag_map(list.iter().map(|t| (t.key(), t.value())))
 }
 
 /// A listed resource without its id cannot be reported on; the kind in the

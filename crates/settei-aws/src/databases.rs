@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use crate::error::{failure, unknown_shape, Scope};
-use crate::Ctx;
+use crate::{tag_map, Ctx};
 
 pub const RDS_INSTANCE: &str = "aws.rds.instance";
 pub const RDS_CLUSTER: &str = "aws.rds.cluster";
@@ -25,35 +25,6 @@ pub async fn collect(ctx: &Ctx, region: &str) {
         crate::redshift::collect(ctx, region),
         crate::elasticache::collect(ctx, region),
     );
-}
-
-/// Tags as (key, value) pairs from any SDK's tag type.
-fn tags<'a>(
-    pairs: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
-) -> BTreeMap<String, String> {
-    pairs
-        .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or("").to_string())))
-        .collect()
-}
-
-/// A field the API must answer; `None` records an unknown-shape error.
-pub(crate) fn required<T>(
-    ctx: &Ctx,
-    v: Option<T>,
-    kind: &str,
-    region: &str,
-    id: &str,
-    attr: &'static str,
-    op: &str,
-) -> Option<T> {
-    if v.is_none() {
-        ctx.sink.error(unknown_shape(
-            Scope::attrs(kind, Some(region), id, &[attr]),
-            op,
-            format!("the response leaves `{attr}` out"),
-        ));
-    }
-    v
 }
 
 async fn rds_instances(ctx: &Ctx, region: &str) {
@@ -85,23 +56,21 @@ async fn rds_instances(ctx: &Ctx, region: &str) {
             .db_instance_arn()
             .map(str::to_string)
             .unwrap_or_else(|| ctx.arn("rds", region, &format!("db:{name}")));
-        let req = |v: Option<bool>, attr: &'static str| {
-            required(ctx, v, RDS_INSTANCE, region, &arn, attr, OP)
-        };
+        let f = ctx.fields(RDS_INSTANCE, region, &arn, OP);
         let attrs = json!({
-            "engine": required(ctx, db.engine(), RDS_INSTANCE, region, &arn, "engine", OP),
+            "engine": f.required("engine", db.engine()),
             "engine_version": db.engine_version().unwrap_or_default(),
             "cluster_id": db.db_cluster_identifier().unwrap_or_default(),
-            "publicly_accessible": req(db.publicly_accessible(), "publicly_accessible"),
-            "storage_encrypted": req(db.storage_encrypted(), "storage_encrypted"),
-            "auto_minor_version_upgrade": req(db.auto_minor_version_upgrade(), "auto_minor_version_upgrade"),
+            "publicly_accessible": f.required("publicly_accessible", db.publicly_accessible()),
+            "storage_encrypted": f.required("storage_encrypted", db.storage_encrypted()),
+            "auto_minor_version_upgrade": f.required("auto_minor_version_upgrade", db.auto_minor_version_upgrade()),
             "backup_retention_days": db.backup_retention_period().unwrap_or(0),
             "multi_az": db.multi_az().unwrap_or(false),
             "deletion_protection": db.deletion_protection().unwrap_or(false),
             "iam_auth": db.iam_database_authentication_enabled().unwrap_or(false),
             "log_exports": db.enabled_cloudwatch_logs_exports(),
         });
-        let tags = tags(db.tag_list().iter().map(|t| (t.key(), t.value())));
+        let tags = tag_map(db.tag_list().iter().map(|t| (t.key(), t.value())));
         ctx.tagged_resource(RDS_INSTANCE, arn, region, name, tags, attrs);
     }
 }
@@ -134,15 +103,9 @@ async fn rds_clusters(ctx: &Ctx, region: &str) {
             .db_cluster_arn()
             .map(str::to_string)
             .unwrap_or_else(|| ctx.arn("rds", region, &format!("cluster:{name}")));
-        let encrypted = required(
-            ctx,
-            c.storage_encrypted(),
-            RDS_CLUSTER,
-            region,
-            &arn,
-            "storage_encrypted",
-            "rds:DescribeDBClusters",
-        );
+        let encrypted = ctx
+            .fields(RDS_CLUSTER, region, &arn, "rds:DescribeDBClusters")
+            .required("storage_encrypted", c.storage_encrypted());
         let attrs = json!({
             "engine": c.engine().unwrap_or_default(),
             "storage_encrypted": encrypted,
@@ -153,7 +116,7 @@ async fn rds_clusters(ctx: &Ctx, region: &str) {
             "iam_auth": c.iam_database_authentication_enabled().unwrap_or(false),
             "log_exports": c.enabled_cloudwatch_logs_exports(),
         });
-        let tags = tags(c.tag_list().iter().map(|t| (t.key(), t.value())));
+        let tags = tag_map(c.tag_list().iter().map(|t| (t.key(), t.value())));
         ctx.tagged_resource(RDS_CLUSTER, arn, region, name, tags, attrs);
     }
 }
@@ -275,7 +238,7 @@ async fn rds_snapshots(ctx: &Ctx, region: &str) {
             name: s.db_snapshot_identifier().unwrap_or_default().to_string(),
             arn: s.db_snapshot_arn().map(str::to_string),
             encrypted: s.encrypted(),
-            tags: tags(s.tag_list().iter().map(|t| (t.key(), t.value()))),
+            tags: tag_map(s.tag_list().iter().map(|t| (t.key(), t.value()))),
         })
         .chain(cluster_snaps.iter().map(|s| {
             Snap {
@@ -286,7 +249,7 @@ async fn rds_snapshots(ctx: &Ctx, region: &str) {
                     .to_string(),
                 arn: s.db_cluster_snapshot_arn().map(str::to_string),
                 encrypted: s.storage_encrypted(),
-                tags: tags(s.tag_list().iter().map(|t| (t.key(), t.value()))),
+                tags: tag_map(s.tag_list().iter().map(|t| (t.key(), t.value()))),
             }
         }));
     settei_provider::bounded(snaps, ctx.opts.call_concurrency, |snap| async move {
@@ -307,15 +270,9 @@ async fn rds_snapshots(ctx: &Ctx, region: &str) {
         } else {
             ("rds:DescribeDBSnapshots", "DescribeDBSnapshotAttributes")
         };
-        let encrypted = required(
-            ctx,
-            snap.encrypted,
-            RDS_SNAPSHOT,
-            region,
-            &arn,
-            "encrypted",
-            list_op,
-        );
+        let encrypted = ctx
+            .fields(RDS_SNAPSHOT, region, &arn, list_op)
+            .required("encrypted", snap.encrypted);
         let mut attrs = json!({ "source": snap.source, "encrypted": encrypted });
         // The `restore` attribute: who may restore the snapshot.
         let restore: Result<Option<Vec<String>>, _> = if cluster {
@@ -478,16 +435,10 @@ async fn efs(ctx: &Ctx, region: &str) {
             .file_system_arn()
             .map(str::to_string)
             .unwrap_or_else(|| ctx.arn("elasticfilesystem", region, &format!("file-system/{id}")));
-        let encrypted = required(
-            ctx,
-            fs.encrypted(),
-            EFS,
-            region,
-            &arn,
-            "encrypted",
-            "efs:DescribeFileSystems",
-        );
-        let tags = tags(fs.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
+        let encrypted = ctx
+            .fields(EFS, region, &arn, "efs:DescribeFileSystems")
+            .required("encrypted", fs.encrypted());
+        let tags = tag_map(fs.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
         let name = fs.name().map(str::to_string).unwrap_or(id);
         ctx.tagged_resource(
             EFS,

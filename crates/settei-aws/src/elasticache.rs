@@ -5,7 +5,6 @@
 
 use serde_json::json;
 
-use crate::databases::required;
 use crate::Ctx;
 
 pub const REPLICATION_GROUP: &str = "aws.elasticache.replication_group";
@@ -43,34 +42,30 @@ async fn replication_groups(ctx: &Ctx, region: &str) {
             .arn()
             .map(str::to_string)
             .unwrap_or_else(|| ctx.arn("elasticache", region, &format!("replicationgroup:{name}")));
-        macro_rules! req {
-            ($attr:literal, $v:expr) => {
-                required(ctx, $v, REPLICATION_GROUP, region, &arn, $attr, OP)
-            };
-        }
+        let f = ctx.fields(REPLICATION_GROUP, region, &arn, OP);
         // Only `enabled` fails over; `enabling` may still fail.
         let failover = g
             .automatic_failover()
             .map(|s| *s == AutomaticFailoverStatus::Enabled);
-        let transit = req!("transit_encryption", g.transit_encryption_enabled());
+        let transit = f.required("transit_encryption", g.transit_encryption_enabled());
         // `preferred` still accepts clients in plain text. With encryption
         // in transit on, the mode must be stated; off, there is none.
         let mode = match (transit, g.transit_encryption_mode()) {
-            (Some(true), None) => req!("transit_encryption_mode", None::<&str>),
+            (Some(true), None) => f.required("transit_encryption_mode", None::<&str>),
             (_, m) => Some(m.map(|m| m.as_str()).unwrap_or("")),
         };
         let attrs = json!({
             "engine": g.engine().unwrap_or(""),
-            "at_rest_encryption": req!("at_rest_encryption", g.at_rest_encryption_enabled()),
+            "at_rest_encryption": f.required("at_rest_encryption", g.at_rest_encryption_enabled()),
             "transit_encryption": transit,
             "transit_encryption_mode": mode,
-            "auth_token_enabled": req!("auth_token_enabled", g.auth_token_enabled()),
+            "auth_token_enabled": f.required("auth_token_enabled", g.auth_token_enabled()),
             "user_group_ids": g.user_group_ids(),
             "kms_key_id": g.kms_key_id().unwrap_or(""),
-            "snapshot_retention_days": req!("snapshot_retention_days", g.snapshot_retention_limit()),
-            "automatic_failover": req!("automatic_failover", failover),
-            "multi_az": req!("multi_az", g.multi_az().map(|m| *m == MultiAzStatus::Enabled)),
-            "auto_minor_version_upgrade": req!("auto_minor_version_upgrade", g.auto_minor_version_upgrade()),
+            "snapshot_retention_days": f.required("snapshot_retention_days", g.snapshot_retention_limit()),
+            "automatic_failover": f.required("automatic_failover", failover),
+            "multi_az": f.required("multi_az", g.multi_az().map(|m| *m == MultiAzStatus::Enabled)),
+            "auto_minor_version_upgrade": f.required("auto_minor_version_upgrade", g.auto_minor_version_upgrade()),
         });
         ctx.resource(REPLICATION_GROUP, arn.clone(), region, name, attrs);
     }
@@ -106,16 +101,12 @@ async fn clusters(ctx: &Ctx, region: &str) {
             .map(str::to_string)
             .unwrap_or_else(|| ctx.arn("elasticache", region, &format!("cluster:{name}")));
         const OP: &str = "elasticache:DescribeCacheClusters";
-        macro_rules! req {
-            ($attr:literal, $v:expr) => {
-                required(ctx, $v, CACHE_CLUSTER, region, &arn, $attr, OP)
-            };
-        }
+        let f = ctx.fields(CACHE_CLUSTER, region, &arn, OP);
         let attrs = json!({
-            "engine": req!("engine", c.engine()),
+            "engine": f.required("engine", c.engine()),
             "engine_version": c.engine_version().unwrap_or(""),
-            "transit_encryption": req!("transit_encryption", c.transit_encryption_enabled()),
-            "auto_minor_version_upgrade": req!("auto_minor_version_upgrade", c.auto_minor_version_upgrade()),
+            "transit_encryption": f.required("transit_encryption", c.transit_encryption_enabled()),
+            "auto_minor_version_upgrade": f.required("auto_minor_version_upgrade", c.auto_minor_version_upgrade()),
             "snapshot_retention_days": c.snapshot_retention_limit().unwrap_or(0),
         });
         ctx.resource(CACHE_CLUSTER, arn, region, name, attrs);

@@ -59,6 +59,41 @@ use settei_provider::{Progress, SnapshotSink};
 pub use error::{failure, unknown_shape, Scope};
 pub use guard::ReadOnlyGuard;
 
+/// One resource's fields as `op` returned them (see [`Ctx::fields`]).
+pub struct Fields<'a> {
+    ctx: &'a Ctx,
+    kind: &'a str,
+    region: &'a str,
+    id: &'a str,
+    op: &'a str,
+}
+
+impl Fields<'_> {
+    /// A field the API must answer. `None` records an unknown-shape error
+    /// against `attr` (so every rule reading it is ERROR) and stays `None`,
+    /// which the attributes then hold as null.
+    pub fn required<T>(&self, attr: &'static str, v: Option<T>) -> Option<T> {
+        if v.is_none() {
+            self.ctx.sink.error(unknown_shape(
+                Scope::attrs(self.kind, Some(self.region), self.id, &[attr]),
+                self.op,
+                format!("the response leaves `{attr}` out"),
+            ));
+        }
+        v
+    }
+}
+
+/// Tags as a map from any SDK's (key, value) pairs; a pair without a key is
+/// not a tag.
+pub fn tag_map<'a>(
+    pairs: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> BTreeMap<String, String> {
+    pairs
+        .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or("").to_string())))
+        .collect()
+}
+
 /// A per-region collector kept in its own crate (EC2 lives in
 /// `settei-aws-ec2` so that the rest of the workspace does not wait for
 /// `aws-sdk-ec2` to build). It reads through [`Ctx`] and records what it
@@ -197,6 +232,24 @@ impl Ctx {
                 ));
                 None
             }
+        }
+    }
+
+    /// The fields of one listed resource that the API must answer, read
+    /// through [`Fields::required`].
+    pub fn fields<'a>(
+        &'a self,
+        kind: &'a str,
+        region: &'a str,
+        id: &'a str,
+        op: &'a str,
+    ) -> Fields<'a> {
+        Fields {
+            ctx: self,
+            kind,
+            region,
+            id,
+            op,
         }
     }
 

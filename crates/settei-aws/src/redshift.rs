@@ -79,36 +79,10 @@ pub async fn collect(ctx: &Ctx, region: &str) {
         let scope = |attrs: &'static [&'static str]| {
             Scope::attrs(REDSHIFT_CLUSTER, Some(region), &arn, attrs)
         };
-        macro_rules! req {
-            ($attr:literal, $v:expr) => {
-                crate::databases::required(
-                    ctx,
-                    $v,
-                    REDSHIFT_CLUSTER,
-                    region,
-                    &arn,
-                    $attr,
-                    "redshift:DescribeClusters",
-                )
-            };
-        }
-        let mut attrs = json!({
-            "encrypted": req!("encrypted", c.encrypted()),
-            "kms_key_id": c.kms_key_id().unwrap_or(""),
-            "publicly_accessible": req!("publicly_accessible", c.publicly_accessible()),
-            "automated_snapshot_retention_days": req!("automated_snapshot_retention_days", c.automated_snapshot_retention_period()),
-            "enhanced_vpc_routing": req!("enhanced_vpc_routing", c.enhanced_vpc_routing()),
-            "allow_version_upgrade": req!("allow_version_upgrade", c.allow_version_upgrade()),
-            "parameter_groups": c
-                .cluster_parameter_groups()
-                .iter()
-                .filter_map(|g| g.parameter_group_name())
-                .collect::<Vec<_>>(),
-        });
-
-        // require_ssl holds only if every parameter group of the cluster says
-        // so and is in effect: a group still `pending-reboot` (or applying)
-        // does not govern the running cluster yet, so it cannot pass.
+        let f = ctx.fields(REDSHIFT_CLUSTER, region, &arn, "redshift:DescribeClusters");
+        // The cluster's parameter groups, each with whether it is applied: a
+        // group still `pending-reboot` (or applying) does not govern the
+        // running cluster yet, so its require_ssl cannot pass.
         let names: Vec<(&str, bool)> = c
             .cluster_parameter_groups()
             .iter()
@@ -117,6 +91,18 @@ pub async fn collect(ctx: &Ctx, region: &str) {
                 Some((g.parameter_group_name()?, applied))
             })
             .collect();
+        let mut attrs = json!({
+            "encrypted": f.required("encrypted", c.encrypted()),
+            "kms_key_id": c.kms_key_id().unwrap_or(""),
+            "publicly_accessible": f.required("publicly_accessible", c.publicly_accessible()),
+            "automated_snapshot_retention_days": f.required("automated_snapshot_retention_days", c.automated_snapshot_retention_period()),
+            "enhanced_vpc_routing": f.required("enhanced_vpc_routing", c.enhanced_vpc_routing()),
+            "allow_version_upgrade": f.required("allow_version_upgrade", c.allow_version_upgrade()),
+            "parameter_groups": names.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        });
+
+        // require_ssl holds only if every parameter group of the cluster says
+        // so and is in effect (see `names` above).
         let mut ssl = true;
         let mut problem = names.is_empty().then(|| {
             unknown_shape(
@@ -135,12 +121,7 @@ pub async fn collect(ctx: &Ctx, region: &str) {
                         format!("parameter group {n} has no `require_ssl` parameter"),
                     ))
                 }
-                Some(Err(e)) => {
-                    let mut e = e.clone();
-                    e.resource_id = Some(arn.clone());
-                    e.attributes = vec!["require_ssl".into()];
-                    problem = Some(e);
-                }
+                Some(Err(e)) => problem = Some(e.for_attributes(&arn, &["require_ssl"])),
             }
         }
         match problem {
@@ -170,11 +151,7 @@ pub async fn collect(ctx: &Ctx, region: &str) {
             )),
         }
 
-        let tags = c
-            .tags()
-            .iter()
-            .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
-            .collect();
+        let tags = crate::tag_map(c.tags().iter().map(|t| (t.key(), t.value())));
         ctx.tagged_resource(REDSHIFT_CLUSTER, arn.clone(), region, name, tags, attrs);
     })
     .await;

@@ -53,11 +53,7 @@ pub async fn collect(ctx: &Ctx, region: &str) {
                 "neither LastRotatedDate nor CreatedDate is present",
             ));
         }
-        let tags = s
-            .tags()
-            .iter()
-            .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
-            .collect();
+        let tags = crate::tag_map(s.tags().iter().map(|t| (t.key(), t.value())));
         ctx.tagged_resource(
             SECRET,
             arn.to_string(),

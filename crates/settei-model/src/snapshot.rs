@@ -203,6 +203,17 @@ pub struct CollectionError {
 }
 
 impl CollectionError {
+    /// The same failure (cause, operation, message) recorded against some
+    /// attributes of one resource: for a shared read, such as a parameter
+    /// group or a region-wide listing, that several resources depend on.
+    pub fn for_attributes(&self, resource_id: &str, attributes: &[&str]) -> Self {
+        CollectionError {
+            resource_id: Some(resource_id.to_string()),
+            attributes: attributes.iter().map(|a| a.to_string()).collect(),
+            ..self.clone()
+        }
+    }
+
     /// Whether this error makes `attribute` (a top-level attribute name) of
     /// resources it covers unknown.
     pub fn covers_attribute(&self, attribute: &str) -> bool {
