@@ -56,23 +56,18 @@ async fn eks(ctx: &Ctx, region: &str) {
     };
     settei_provider::bounded(names, ctx.opts.call_concurrency, |name| async move {
         let fallback = ctx.arn("eks", region, &format!("cluster/{name}"));
-        let cluster = match eks.describe_cluster().name(&name).send().await {
-            Ok(o) => o.cluster,
-            Err(e) => {
-                return ctx.sink.error(failure(
-                    Scope::attrs(EKS_CLUSTER, Some(region), &fallback, &[]),
-                    "eks",
-                    "DescribeCluster",
-                    &e,
-                ))
-            }
-        };
-        let Some(c) = cluster else {
-            return ctx.sink.error(unknown_shape(
-                Scope::attrs(EKS_CLUSTER, Some(region), &fallback, &[]),
-                "eks:DescribeCluster",
-                "the response has no cluster",
-            ));
+        let Some(c) = ctx
+            .described(
+                (EKS_CLUSTER, region, &fallback),
+                "eks",
+                "DescribeCluster",
+                "cluster",
+                eks.describe_cluster().name(&name).send(),
+                |o| o.cluster,
+            )
+            .await
+        else {
+            return;
         };
         let arn = c.arn().map(str::to_string).unwrap_or(fallback);
         let Some(vpc) = c.resources_vpc_config() else {
@@ -264,23 +259,18 @@ async fn ecs(ctx: &Ctx, region: &str) {
     }
     let latest: Vec<(String, String)> = latest.into_iter().map(|(f, (_, arn))| (f, arn)).collect();
     settei_provider::bounded(latest, ctx.opts.call_concurrency, |(family, arn)| async move {
-        let td = match ecs.describe_task_definition().task_definition(&arn).send().await {
-            Ok(o) => o.task_definition,
-            Err(e) => {
-                return ctx.sink.error(failure(
-                    Scope::attrs(ECS_TASK_DEFINITION, Some(region), &arn, &[]),
-                    "ecs",
-                    "DescribeTaskDefinition",
-                    &e,
-                ))
-            }
-        };
-        let Some(td) = td else {
-            return ctx.sink.error(unknown_shape(
-                Scope::attrs(ECS_TASK_DEFINITION, Some(region), &arn, &[]),
-                "ecs:DescribeTaskDefinition",
-                "the response has no taskDefinition",
-            ));
+        let Some(td) = ctx
+            .described(
+                (ECS_TASK_DEFINITION, region, &arn),
+                "ecs",
+                "DescribeTaskDefinition",
+                "taskDefinition",
+                ecs.describe_task_definition().task_definition(&arn).send(),
+                |o| o.task_definition,
+            )
+            .await
+        else {
+            return;
         };
         let containers: Vec<_> = td
             .container_definitions()

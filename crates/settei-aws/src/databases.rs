@@ -345,23 +345,18 @@ async fn dynamodb(ctx: &Ctx, region: &str) {
     };
     settei_provider::bounded(names, ctx.opts.call_concurrency, |name| async move {
         let fallback_arn = ctx.arn("dynamodb", region, &format!("table/{name}"));
-        let table = match ddb.describe_table().table_name(&name).send().await {
-            Ok(o) => o.table,
-            Err(e) => {
-                return ctx.sink.error(failure(
-                    Scope::attrs(DYNAMODB_TABLE, Some(region), &fallback_arn, &[]),
-                    "dynamodb",
-                    "DescribeTable",
-                    &e,
-                ))
-            }
-        };
-        let Some(table) = table else {
-            return ctx.sink.error(unknown_shape(
-                Scope::attrs(DYNAMODB_TABLE, Some(region), &fallback_arn, &[]),
-                "dynamodb:DescribeTable",
-                "the response has no Table",
-            ));
+        let Some(table) = ctx
+            .described(
+                (DYNAMODB_TABLE, region, &fallback_arn),
+                "dynamodb",
+                "DescribeTable",
+                "Table",
+                ddb.describe_table().table_name(&name).send(),
+                |o| o.table,
+            )
+            .await
+        else {
+            return;
         };
         let arn = table
             .table_arn()

@@ -235,6 +235,43 @@ impl Ctx {
         }
     }
 
+    /// Awaits the call that describes one listed resource and takes the
+    /// part of its answer named `what` with `body`. A failed call, or an
+    /// answer without that part, is recorded against the whole resource
+    /// (every rule on it reports ERROR) and `None` is returned, so the caller
+    /// stops: `let Some(x) = ctx.described(..).await else { return };`.
+    pub async fn described<O, T, E>(
+        &self,
+        (kind, region, id): (&str, &str, &str),
+        service: &str,
+        operation: &str,
+        what: &str,
+        call: impl Future<Output = Result<O, error::SdkFailure<E>>>,
+        body: impl FnOnce(O) -> Option<T>,
+    ) -> Option<T>
+    where
+        E: error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let scope = Scope::attrs(kind, Some(region), id, &[]);
+        match call.await {
+            Ok(o) => {
+                let part = body(o);
+                if part.is_none() {
+                    self.sink.error(unknown_shape(
+                        scope,
+                        &format!("{service}:{operation}"),
+                        format!("the response has no {what}"),
+                    ));
+                }
+                part
+            }
+            Err(e) => {
+                self.sink.error(failure(scope, service, operation, &e));
+                None
+            }
+        }
+    }
+
     /// The fields of one listed resource that the API must answer, read
     /// through [`Fields::required`].
     pub fn fields<'a>(

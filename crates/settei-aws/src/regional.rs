@@ -659,33 +659,18 @@ async fn kms(ctx: &Ctx, region: &str) {
                     ctx.partition, ctx.account
                 )
             });
-            let meta = match kms.describe_key().key_id(&key_id).send().await {
-                Ok(o) => o.key_metadata().cloned(),
-                Err(e) => {
-                    return ctx.sink.error(failure(
-                        Scope {
-                            kind: KMS_KEY,
-                            region: Some(region),
-                            resource_id: Some(&arn),
-                            attributes: &[],
-                        },
-                        "kms",
-                        "DescribeKey",
-                        &e,
-                    ))
-                }
-            };
-            let Some(meta) = meta else {
-                return ctx.sink.error(crate::error::unknown_shape(
-                    Scope {
-                        kind: KMS_KEY,
-                        region: Some(region),
-                        resource_id: Some(&arn),
-                        attributes: &[],
-                    },
-                    "kms:DescribeKey",
-                    "the response has no KeyMetadata",
-                ));
+            let Some(meta) = ctx
+                .described(
+                    (KMS_KEY, region, &arn),
+                    "kms",
+                    "DescribeKey",
+                    "KeyMetadata",
+                    kms.describe_key().key_id(&key_id).send(),
+                    |o| o.key_metadata,
+                )
+                .await
+            else {
+                return;
             };
             let manager = meta.key_manager().map(|m| m.as_str().to_string());
             let spec = meta.key_spec().map(|s| s.as_str().to_string());
