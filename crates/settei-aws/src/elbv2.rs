@@ -60,25 +60,41 @@ pub async fn collect(ctx: &Ctx, region: &str) {
             .await
         {
             Ok(listeners) => {
-                let list: Vec<_> = listeners
+                // Protocol, port and (on TLS listeners) the policy decide the
+                // listener rules: an answer without them is unknown, never "".
+                let f = ctx.fields(
+                    LOAD_BALANCER,
+                    region,
+                    &arn,
+                    "elasticloadbalancing:DescribeListeners",
+                );
+                let list: Option<Vec<_>> = listeners
                     .iter()
                     .map(|l| {
                         let redirects = l.default_actions().iter().any(|a| {
                             a.r#type() == Some(&ActionTypeEnum::Redirect)
                                 && a.redirect_config().and_then(|r| r.protocol()) == Some("HTTPS")
                         });
-                        let protocol = l.protocol().map(|p| p.as_str()).unwrap_or("");
+                        let protocol = f.required("listeners", l.protocol().map(|p| p.as_str()))?;
+                        let port = f.required("listeners", l.port())?;
                         // A TLS policy only means something on a TLS listener.
                         let tls = matches!(protocol, "HTTPS" | "TLS");
-                        json!({
-                            "port": l.port().unwrap_or(0),
+                        let ssl_policy = if tls {
+                            f.required("listeners", l.ssl_policy())?
+                        } else {
+                            ""
+                        };
+                        Some(json!({
+                            "port": port,
                             "protocol": protocol,
-                            "ssl_policy": if tls { l.ssl_policy().unwrap_or("") } else { "" },
+                            "ssl_policy": ssl_policy,
                             "redirects_to_https": redirects,
-                        })
+                        }))
                     })
                     .collect();
-                attrs["listeners"] = json!(list);
+                if let Some(list) = list {
+                    attrs["listeners"] = json!(list);
+                }
             }
             Err(e) => ctx.sink.error(failure(
                 Scope::attrs(LOAD_BALANCER, Some(region), &arn, &["listeners"]),

@@ -52,6 +52,43 @@ pub fn code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
     }
 }
 
+/// Maps an AWS error code and HTTP status onto an [`ErrorCause`].
+pub fn classify(code: Option<&str>, http_status: Option<u16>) -> ErrorCause {
+    let code = code.unwrap_or("");
+    let lower = code.to_ascii_lowercase();
+    if lower.contains("accessdenied")
+        || lower.contains("unauthorized")
+        || lower.contains("authorizationerror")
+        || lower.contains("authorizationfailure")
+        || lower == "forbidden"
+        || lower == "authfailure"
+        || lower == "invalidclienttokenid"
+        || lower == "signaturedoesnotmatch"
+        || matches!(http_status, Some(401 | 403))
+    {
+        ErrorCause::AccessDenied
+    } else if lower.contains("throttl")
+        || lower.contains("toomanyrequests")
+        || lower == "requestlimitexceeded"
+        || lower == "slowdown"
+        || lower == "limitexceededexception" && http_status == Some(429)
+        || http_status == Some(429)
+    {
+        ErrorCause::Throttled
+    } else if lower.contains("timeout") || lower.contains("timedout") || http_status == Some(504) {
+        ErrorCause::Timeout
+    } else if lower == "optinrequired"
+        || lower == "subscriptionrequiredexception"
+        || lower.contains("notsubscribed")
+        || lower == "unrecognizedclientexception"
+        || lower.contains("notavailable")
+    {
+        ErrorCause::Unavailable
+    } else {
+        ErrorCause::Other
+    }
+}
+
 /// Classifies an SDK error and records it against `scope`.
 pub fn failure<E>(
     scope: Scope<'_>,
@@ -69,7 +106,7 @@ where
         // failed without saying why in AWS's terms.
         SdkError::ResponseError(r) => match r.raw().status().as_u16() {
             200..=299 => ErrorCause::UnknownShape,
-            status => match settei_provider::classify(None, Some(status)) {
+            status => match classify(None, Some(status)) {
                 ErrorCause::Other if matches!(status, 404 | 501) => ErrorCause::Unavailable,
                 cause => cause,
             },
@@ -79,7 +116,7 @@ where
         SdkError::ServiceError(e) => {
             let code = e.err().code();
             let status = e.raw().status().as_u16();
-            match settei_provider::classify(code, Some(status)) {
+            match classify(code, Some(status)) {
                 // No error code: the endpoint does not implement the API.
                 ErrorCause::Other if code.is_none() && matches!(status, 404 | 501) => {
                     ErrorCause::Unavailable
@@ -179,6 +216,26 @@ mod tests {
         );
         raw.headers_mut().insert("content-type", "text/html");
         SdkError::response_error("unexpected token '<'", raw)
+    }
+
+    #[test]
+    fn classifies_common_codes() {
+        use ErrorCause::*;
+        for (code, status, cause) in [
+            (Some("AccessDenied"), Some(403), AccessDenied),
+            (Some("AccessDeniedException"), Some(400), AccessDenied),
+            (Some("UnauthorizedOperation"), None, AccessDenied),
+            (None, Some(403), AccessDenied),
+            (Some("Throttling"), Some(400), Throttled),
+            (Some("ThrottlingException"), None, Throttled),
+            (Some("SlowDown"), Some(503), Throttled),
+            (None, Some(429), Throttled),
+            (Some("RequestTimeout"), None, Timeout),
+            (Some("SubscriptionRequiredException"), None, Unavailable),
+            (Some("InternalError"), Some(500), Other),
+        ] {
+            assert_eq!(classify(code, status), cause, "{code:?} {status:?}");
+        }
     }
 
     #[test]

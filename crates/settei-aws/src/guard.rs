@@ -1,5 +1,5 @@
 //! The read-only guard: an interceptor on every client that refuses, before
-//! anything is sent, any operation outside the read-only policy.
+//! anything is sent, any operation not on [`crate::operations::READS`].
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
@@ -25,7 +25,7 @@ impl Intercept for ReadOnlyGuard {
         let Some(meta) = cfg.load::<Metadata>() else {
             return Err("settei refuses an AWS call whose operation it cannot identify".into());
         };
-        if settei_provider::is_read_only_operation(meta.name()) {
+        if crate::operations::READS.allows(meta.service(), meta.name()) {
             Ok(())
         } else {
             Err(format!(

@@ -189,11 +189,20 @@ async fn account(ctx: &Ctx, iam: &Client) {
 
 type ScopedError = Box<dyn FnOnce(Scope<'_>) -> settei_model::CollectionError + Send>;
 
+/// Requests for a fresh credential report before giving up (about 24 s).
+const REPORT_ATTEMPTS: u64 = 15;
+
 /// Asks IAM for a fresh credential report and reads it.
 async fn credential_report_rows(iam: &Client) -> Result<Vec<credential_report::Row>, ScopedError> {
-    for attempt in 0..15 {
+    // IAM builds the report asynchronously; a report that is not COMPLETE
+    // within the bound is an error, never an older report read silently.
+    let mut complete = false;
+    for attempt in 0..REPORT_ATTEMPTS {
         match iam.generate_credential_report().send().await {
-            Ok(out) if out.state() == Some(&ReportStateType::Complete) => break,
+            Ok(out) if out.state() == Some(&ReportStateType::Complete) => {
+                complete = true;
+                break;
+            }
             Ok(_) => tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await,
             Err(e) => {
                 return Err(Box::new(move |s| {
@@ -201,6 +210,16 @@ async fn credential_report_rows(iam: &Client) -> Result<Vec<credential_report::R
                 }))
             }
         }
+    }
+    if !complete {
+        return Err(Box::new(|s| settei_model::CollectionError {
+            cause: settei_model::ErrorCause::Timeout,
+            ..unknown_shape(
+                s,
+                "iam:GenerateCredentialReport",
+                format!("the credential report was not COMPLETE after {REPORT_ATTEMPTS} requests"),
+            )
+        }));
     }
     let out = match iam.get_credential_report().send().await {
         Ok(o) => o,
@@ -349,6 +368,15 @@ async fn users(ctx: &Ctx, iam: &Client) {
                 let mut keys = Vec::new();
                 let mut failed = None;
                 for k in &metadata {
+                    // A key without a status is unknown, not inactive.
+                    let Some(status) = k.status() else {
+                        failed = Some(unknown_shape(
+                            Scope::kind(USER, G),
+                            "iam:ListAccessKeys",
+                            "an access key without Status",
+                        ));
+                        break;
+                    };
                     let key_id = k.access_key_id().unwrap_or_default().to_string();
                     let last_used = match iam
                         .get_access_key_last_used()
@@ -371,13 +399,13 @@ async fn users(ctx: &Ctx, iam: &Client) {
                     };
                     keys.push(json!({
                         "id": key_id,
-                        "active": k.status() == Some(&StatusType::Active),
+                        "active": *status == StatusType::Active,
                         "age_days": ctx.days_since(k.create_date()),
                         "last_used_days": last_used,
                     }));
                 }
                 match failed {
-                    Some(err) => lost(&["access_keys"], "iam:GetAccessKeyLastUsed", err),
+                    Some(err) => lost(&["access_keys"], "iam:ListAccessKeys", err),
                     None => {
                         attrs.insert("access_keys".into(), json!(keys));
                     }
@@ -458,26 +486,38 @@ async fn users(ctx: &Ctx, iam: &Client) {
 
 async fn policies(ctx: &Ctx, iam: &Client) {
     ctx.sink.attempted(POLICY);
-    let list = match iam
-        .list_policies()
-        .scope(PolicyScopeType::Local)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => {
-            return ctx
-                .sink
-                .error(failure(Scope::kind(POLICY, G), "iam", "ListPolicies", &e))
+    // Every customer-managed policy, and the AWS-managed ones that are
+    // attached (CIS 1.16 audits every attached policy, AdministratorAccess
+    // included; unattached AWS-managed policies grant nothing).
+    let mut list = Vec::new();
+    for (scope, only_attached) in [
+        (PolicyScopeType::Local, false),
+        (PolicyScopeType::Aws, true),
+    ] {
+        match iam
+            .list_policies()
+            .scope(scope)
+            .only_attached(only_attached)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+        {
+            Ok(p) => list.extend(p),
+            Err(e) => {
+                return ctx
+                    .sink
+                    .error(failure(Scope::kind(POLICY, G), "iam", "ListPolicies", &e))
+            }
         }
-    };
+    }
     settei_provider::bounded(list, ctx.opts.call_concurrency, |p| async move {
         let arn = p.arn().unwrap_or_default().to_string();
         let name = p.policy_name().unwrap_or_default().to_string();
-        let mut attrs = json!({});
+        let mut attrs = json!({
+            "aws_managed": arn.starts_with(&format!("arn:{}:iam::aws:policy/", ctx.partition)),
+        });
         match p.attachment_count() {
             Some(count) => {
                 attrs["attached"] = json!(count > 0);

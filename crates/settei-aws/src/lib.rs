@@ -33,6 +33,7 @@ mod error;
 mod guard;
 mod iam;
 mod monitoring;
+pub mod operations;
 pub(crate) mod policy;
 mod redshift;
 mod regional;

@@ -50,13 +50,35 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
     go(pattern.as_bytes(), text.as_bytes())
 }
 
-/// Whether some Allow statement grants every action on every resource.
+/// Whether an Allow statement covers `action`: through `Action` patterns,
+/// or through `NotAction` (everything the patterns do not name).
+fn allows_action(st: &Value, action: &str) -> bool {
+    match st.get("NotAction") {
+        Some(not) => !strings(Some(not)).iter().any(|p| wildcard_match(p, action)),
+        None => strings(st.get("Action"))
+            .iter()
+            .any(|p| wildcard_match(p, action)),
+    }
+}
+
+/// Whether a statement applies to every resource: `Resource: "*"`, or a
+/// `NotResource` (everything but the resources it names, which for an
+/// administrator grant is as good as all).
+fn all_resources(st: &Value) -> bool {
+    st.get("NotResource").is_some() || strings(st.get("Resource")).contains(&"*")
+}
+
+/// Whether some Allow statement grants every action on every resource
+/// (CIS 1.16's `"Action": "*", "Resource": "*"`), also written with
+/// `NotAction` (all actions but a few) or `NotResource`.
 pub fn allows_full_admin(doc: &Value) -> bool {
     statements(doc).into_iter().any(|st| {
         effect_is(st, "Allow")
-            && st.get("NotAction").is_none()
-            && strings(st.get("Action")).contains(&"*")
-            && strings(st.get("Resource")).contains(&"*")
+            && all_resources(st)
+            && match st.get("NotAction") {
+                Some(_) => true,
+                None => strings(st.get("Action")).contains(&"*"),
+            }
     })
 }
 
@@ -79,16 +101,16 @@ pub const ESCALATION_ACTIONS: &[&str] = &[
     "lambda:UpdateFunctionCode",
 ];
 
-/// The privilege-escalation actions some Allow statement grants.
+/// The privilege-escalation actions some Allow statement grants (through
+/// `Action` patterns or `NotAction`).
 pub fn privilege_escalation_actions(doc: &Value) -> Vec<String> {
-    let allowed: Vec<&str> = statements(doc)
+    let allows: Vec<&Value> = statements(doc)
         .into_iter()
-        .filter(|st| effect_is(st, "Allow") && st.get("NotAction").is_none())
-        .flat_map(|st| strings(st.get("Action")))
+        .filter(|st| effect_is(st, "Allow"))
         .collect();
     ESCALATION_ACTIONS
         .iter()
-        .filter(|a| allowed.iter().any(|p| wildcard_match(p, a)))
+        .filter(|a| allows.iter().any(|st| allows_action(st, a)))
         .map(|a| a.to_string())
         .collect()
 }
@@ -101,24 +123,61 @@ fn principals(st: &Value) -> Vec<&str> {
     }
 }
 
-/// Condition keys that pin down who can make the request (or from where).
-const CALLER_KEYS: &[&str] = &[
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:sourceaccount",
-    "aws:sourcearn",
-    "aws:sourceowner",
-    "aws:sourceorgid",
-    "aws:sourceorgpaths",
-    "aws:sourceip",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-    "aws:userid",
-    "aws:username",
-    "kms:calleraccount",
-];
+/// Whether `value` pins a condition key to callers narrower than "anyone".
+///
+/// Only keys that identify the caller (or where its request comes from)
+/// count, and only with values that name a specific account, organization,
+/// principal, network or address range: `aws:PrincipalArn` =
+/// `arn:aws:iam::*:role/x` names a role in every account and does not count,
+/// `aws:SourceIp` = `::/0` is every address, `aws:username` is unique only
+/// within one account. Unknown keys do not count.
+fn pins_caller(key: &str, value: &str) -> bool {
+    let exact = !value.is_empty() && !value.contains(['*', '?']);
+    match key.to_ascii_lowercase().as_str() {
+        "aws:principalaccount"
+        | "aws:sourceaccount"
+        | "aws:sourceowner"
+        | "kms:calleraccount"
+        | "aws:resourceaccount" => is_account_id(value),
+        "aws:principalorgid" | "aws:sourceorgid" => exact && value.starts_with("o-"),
+        "aws:principalorgpaths" | "aws:sourceorgpaths" => value
+            .split('/')
+            .next()
+            .is_some_and(|org| org.starts_with("o-") && !org.contains(['*', '?'])),
+        "aws:principalarn" | "aws:sourcearn" => match arn_account(value) {
+            // An ARN with an account: that account must be exact.
+            Some(account) if !account.is_empty() => is_account_id(account),
+            // No account part (an S3 bucket ARN): the whole ARN must be exact.
+            Some(_) => exact,
+            None => false,
+        },
+        "aws:sourcevpc" => exact && value.starts_with("vpc-"),
+        "aws:sourcevpce" => exact && value.starts_with("vpce-"),
+        "aws:userid" => exact,
+        "aws:sourceip" => !value.is_empty() && !is_all_addresses(value),
+        _ => false,
+    }
+}
+
+fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The account part of an ARN (`arn:partition:service:region:account:...`).
+fn arn_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    (parts.next()? == "arn").then_some(())?;
+    parts.nth(3)
+}
+
+/// Whether a CIDR (or address) covers every address of its family: a
+/// prefix length of 0, however the address is written.
+fn is_all_addresses(cidr: &str) -> bool {
+    cidr.contains(['*', '?'])
+        || cidr
+            .rsplit_once('/')
+            .is_some_and(|(_, len)| len.trim().parse::<u8>() == Ok(0))
+}
 
 /// Operators that narrow a caller key to the listed values. Negated
 /// operators ("everyone except"), `...IfExists` (true when the key is absent)
@@ -137,8 +196,8 @@ fn narrowing_operator(op: &str) -> bool {
 }
 
 /// Whether a statement's Condition restricts the caller to something narrower
-/// than "anyone": a caller key, under a narrowing operator, with no value that
-/// is itself a bare wildcard.
+/// than "anyone": a caller key, under a narrowing operator, every value of
+/// which pins the caller (see [`pins_caller`]).
 fn restricts_caller(st: &Value) -> bool {
     let Some(cond) = st.get("Condition").and_then(Value::as_object) else {
         return false;
@@ -149,51 +208,81 @@ fn restricts_caller(st: &Value) -> bool {
         .flat_map(|keys| keys.iter())
         .any(|(key, values)| {
             let values = strings(Some(values));
-            CALLER_KEYS.contains(&key.to_ascii_lowercase().as_str())
-                && !values.is_empty()
-                && values
-                    .iter()
-                    .all(|v| !v.chars().all(|c| c == '*' || c == '?') && *v != "0.0.0.0/0")
+            !values.is_empty() && values.iter().all(|v| pins_caller(key, v))
         })
 }
 
-/// Whether some Allow statement grants anyone (`"*"`) access without a
-/// condition that narrows the caller.
+/// Whether a statement's principal is anyone: `"*"`, `{"AWS": "*"}`, or a
+/// `NotPrincipal` (everyone but the principals it names).
+fn anyone(st: &Value) -> bool {
+    st.get("NotPrincipal").is_some() || principals(st).contains(&"*")
+}
+
+/// Whether some Allow statement grants anyone (`"*"`, or `NotPrincipal`)
+/// access without a condition that narrows the caller.
 pub fn allows_public_principal(doc: &Value) -> bool {
     statements(doc)
         .into_iter()
-        .any(|st| effect_is(st, "Allow") && principals(st).contains(&"*") && !restricts_caller(st))
+        .any(|st| effect_is(st, "Allow") && anyone(st) && !restricts_caller(st))
 }
 
-/// Whether some Deny statement refuses requests not sent over TLS
+/// Whether a `Resource` pattern covers `arn` and, when `objects`, every
+/// key below it (`arn/` followed by anything). A pattern that cannot be
+/// shown to cover them does not: `b/public/*` leaves other objects out.
+fn covers(pattern: &str, arn: &str, objects: bool) -> bool {
+    if !objects {
+        return wildcard_match(pattern, arn);
+    }
+    let prefix = format!("{arn}/");
+    // `Q*` covers `prefix + anything` when `Q` matches a prefix of `prefix`.
+    pattern.strip_suffix('*').is_some_and(|q| {
+        (0..=prefix.len()).any(|k| prefix.is_char_boundary(k) && wildcard_match(q, &prefix[..k]))
+    })
+}
+
+/// Whether some Deny statement refuses requests to `bucket_arn` and all of
+/// its objects that are not sent over TLS
 /// (`"Bool": {"aws:SecureTransport": "false"}`).
 ///
-/// The statement must apply to everyone and to object reads at least;
-/// a Deny scoped to one principal or action does not enforce TLS.
-pub fn denies_insecure_transport(doc: &Value) -> bool {
+/// The statement must apply to everyone, to object reads and writes at
+/// least, to the bucket and every object in it, and carry no other
+/// condition (which would narrow the deny to some requests only).
+pub fn denies_insecure_transport(doc: &Value, bucket_arn: &str) -> bool {
     statements(doc).into_iter().any(|st| {
+        let resources = strings(st.get("Resource"));
         effect_is(st, "Deny")
             && principals(st).contains(&"*")
             && st.get("NotAction").is_none()
             && st.get("NotPrincipal").is_none()
+            && st.get("NotResource").is_none()
             && strings(st.get("Action"))
                 .iter()
                 .any(|a| wildcard_match(a, "s3:GetObject") && wildcard_match(a, "s3:PutObject"))
-            && st
-                .get("Condition")
-                .and_then(|c| c.get("Bool"))
-                .and_then(|b| b.as_object())
-                .and_then(|b| {
-                    b.iter()
-                        .find(|(k, _)| k.eq_ignore_ascii_case("aws:SecureTransport"))
-                        .map(|(_, v)| v)
-                })
-                .is_some_and(|v| {
-                    as_list(Some(v))
-                        .iter()
-                        .any(|x| x.as_str() == Some("false") || x.as_bool() == Some(false))
-                })
+            && resources.iter().any(|r| covers(r, bucket_arn, false))
+            && resources.iter().any(|r| covers(r, bucket_arn, true))
+            && only_insecure_transport_condition(st)
     })
+}
+
+/// A Condition that is exactly `Bool: {aws:SecureTransport: false}`.
+fn only_insecure_transport_condition(st: &Value) -> bool {
+    let Some(cond) = st.get("Condition").and_then(Value::as_object) else {
+        return false;
+    };
+    let [(op, keys)] = cond.iter().collect::<Vec<_>>()[..] else {
+        return false;
+    };
+    let Some(keys) = keys.as_object().filter(|_| op == "Bool") else {
+        return false;
+    };
+    let [(key, v)] = keys.iter().collect::<Vec<_>>()[..] else {
+        return false;
+    };
+    key.eq_ignore_ascii_case("aws:SecureTransport")
+        && !as_list(Some(v)).is_empty()
+        && as_list(Some(v))
+            .iter()
+            .all(|x| x.as_str() == Some("false") || x.as_bool() == Some(false))
 }
 
 /// What a role's trust policy lets outsiders do.
@@ -205,12 +294,12 @@ pub struct Trust {
 }
 
 fn account_of(principal: &str) -> Option<String> {
-    if principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()) {
+    if is_account_id(principal) {
         return Some(principal.to_string());
     }
-    let rest = principal.strip_prefix("arn:")?;
-    let account = rest.split(':').nth(3)?;
-    (!account.is_empty()).then(|| account.to_string())
+    arn_account(principal)
+        .filter(|a| !a.is_empty())
+        .map(str::to_string)
 }
 
 /// Accounts a statement's Condition narrows the caller to
@@ -234,7 +323,7 @@ fn condition_accounts(st: &Value) -> Vec<String> {
                     "aws:principalarn" | "aws:sourcearn" => account_of(v),
                     _ => None,
                 };
-                if let Some(a) = acct.filter(|a| !a.is_empty() && !a.contains(['*', '?'])) {
+                if let Some(a) = acct.filter(|a| is_account_id(a)) {
                     out.push(a);
                 }
             }
@@ -258,6 +347,8 @@ pub fn trust(doc: &Value, own_account: &str) -> Trust {
         .filter(|st| effect_is(st, "Allow"))
     {
         let aws: Vec<&str> = match st.get("Principal") {
+            // `NotPrincipal` with Allow trusts everyone it does not name.
+            _ if st.get("NotPrincipal").is_some() => vec!["*"],
             Some(Value::String(s)) => vec![s.as_str()],
             Some(Value::Object(m)) => strings(m.get("AWS")),
             _ => vec![],
@@ -312,6 +403,241 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const B: &str = "arn:aws:s3:::acme-logs";
+
+    /// One statement with `Principal: "*"` and `cond` as its Condition.
+    fn public_with(cond: Value) -> Value {
+        json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                              "Resource": "arn:aws:s3:::acme-logs/*", "Condition": cond}]})
+    }
+
+    /// Conditions from the IAM User Guide's global condition key examples
+    /// and resource-policy examples, each with whether it keeps the
+    /// anonymous principal from being "anyone".
+    #[test]
+    fn which_conditions_pin_the_caller() {
+        let cases: &[(Value, bool, &str)] = &[
+            (
+                json!({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}),
+                true,
+                "organization",
+            ),
+            (
+                json!({"StringEquals": {"aws:PrincipalOrgID": "o-*"}}),
+                false,
+                "every organization",
+            ),
+            (
+                json!({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"]}}),
+                true,
+                "organization path",
+            ),
+            (
+                json!({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-*/*"]}}),
+                false,
+                "any organization's path",
+            ),
+            (
+                json!({"StringEquals": {"aws:PrincipalAccount": "111122223333"}}),
+                true,
+                "account",
+            ),
+            (
+                json!({"StringLike": {"aws:PrincipalAccount": "1111*"}}),
+                false,
+                "account prefix",
+            ),
+            (
+                json!({"StringEquals": {"aws:SourceAccount": "111122223333"}}),
+                true,
+                "source account",
+            ),
+            (
+                json!({"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:111122223333:trail/*"}}),
+                true,
+                "source ARN with account",
+            ),
+            (
+                json!({"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:*:*:trail/*"}}),
+                false,
+                "source ARN in any account",
+            ),
+            (
+                json!({"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::acme-source"}}),
+                true,
+                "exact bucket ARN",
+            ),
+            (
+                json!({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*"}}),
+                false,
+                "any bucket",
+            ),
+            (
+                json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/Admin*"}}),
+                true,
+                "roles of one account",
+            ),
+            (
+                json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/x"}}),
+                false,
+                "role x in every account",
+            ),
+            (
+                json!({"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}),
+                true,
+                "VPC endpoint",
+            ),
+            (
+                json!({"StringLike": {"aws:SourceVpce": "vpce-*"}}),
+                false,
+                "any VPC endpoint",
+            ),
+            (
+                json!({"StringEquals": {"aws:SourceVpc": "vpc-111bbb22"}}),
+                true,
+                "VPC",
+            ),
+            (
+                json!({"IpAddress": {"aws:SourceIp": ["192.0.2.0/24", "203.0.113.0/24"]}}),
+                true,
+                "address ranges",
+            ),
+            (
+                json!({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}),
+                false,
+                "every IPv4 address",
+            ),
+            (
+                json!({"IpAddress": {"aws:SourceIp": "::/0"}}),
+                false,
+                "every IPv6 address",
+            ),
+            (
+                json!({"IpAddress": {"aws:SourceIp": ["192.0.2.0/24", "::/0"]}}),
+                false,
+                "one range is everything",
+            ),
+            (
+                json!({"IpAddress": {"aws:SourceIp": "10.1.2.3/0"}}),
+                false,
+                "prefix length 0",
+            ),
+            (
+                json!({"StringEquals": {"aws:username": "johndoe"}}),
+                false,
+                "user name: every account has one",
+            ),
+            (
+                json!({"StringEquals": {"aws:userid": "AIDAJQABLZS4A3QDU576Q"}}),
+                true,
+                "unique user id",
+            ),
+            (
+                json!({"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}}),
+                false,
+                "negated",
+            ),
+            (
+                json!({"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}),
+                false,
+                "IfExists",
+            ),
+            (
+                json!({"ForAllValues:StringEquals": {"aws:PrincipalOrgPaths": "o-a/r-b/"}}),
+                false,
+                "ForAllValues",
+            ),
+            (
+                json!({"Bool": {"aws:SecureTransport": "true"}}),
+                false,
+                "not about the caller",
+            ),
+            (
+                json!({"StringEquals": {"s3:prefix": "home/"}}),
+                false,
+                "a resource key",
+            ),
+            (
+                json!({"StringEquals": {"kms:CallerAccount": "111122223333", "kms:ViaService": "s3.us-east-1.amazonaws.com"}}),
+                true,
+                "KMS caller account",
+            ),
+        ];
+        let mut wrong = Vec::new();
+        for (cond, pinned, what) in cases {
+            if allows_public_principal(&public_with(cond.clone())) == *pinned {
+                wrong.push(format!("{what}: {cond}"));
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "misjudged conditions:\n{}",
+            wrong.join("\n")
+        );
+    }
+
+    #[test]
+    fn not_principal_not_action_and_not_resource_are_read() {
+        // Allow + NotPrincipal: everyone but the named principals.
+        let doc = json!({"Statement": [{"Effect": "Allow",
+            "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:user/Bob"},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-logs/*"}]});
+        assert!(allows_public_principal(&doc));
+        assert!(trust(&doc, "111122223333").wildcard_principal);
+        // Allow + NotAction on every resource: all but a few actions.
+        let doc = json!({"Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}});
+        assert!(allows_full_admin(&doc));
+        let doc = json!({"Statement": {"Effect": "Allow", "NotAction": ["s3:*"], "Resource": "*"}});
+        assert_eq!(
+            privilege_escalation_actions(&doc).len(),
+            ESCALATION_ACTIONS.len()
+        );
+        let doc = json!({"Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}});
+        assert_eq!(
+            privilege_escalation_actions(&doc),
+            vec!["lambda:UpdateFunctionCode"]
+        );
+        // Allow * + NotResource: everything but some resources.
+        let doc = json!({"Statement": {"Effect": "Allow", "Action": "*",
+            "NotResource": "arn:aws:s3:::acme-audit/*"}});
+        assert!(allows_full_admin(&doc));
+    }
+
+    #[test]
+    fn tls_deny_must_cover_the_bucket_and_every_object() {
+        let deny = |resource: Value, cond: Value| {
+            json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                "Resource": resource, "Condition": cond}]})
+        };
+        let insecure = json!({"Bool": {"aws:SecureTransport": "false"}});
+        let both = json!(["arn:aws:s3:::acme-logs", "arn:aws:s3:::acme-logs/*"]);
+        assert!(denies_insecure_transport(
+            &deny(both.clone(), insecure.clone()),
+            B
+        ));
+        assert!(denies_insecure_transport(
+            &deny(json!("arn:aws:s3:::acme-*"), insecure.clone()),
+            B
+        ));
+        // The objects only, the bucket only, one prefix, another bucket.
+        for partial in [
+            json!("arn:aws:s3:::acme-logs/*"),
+            json!("arn:aws:s3:::acme-logs"),
+            json!(["arn:aws:s3:::acme-logs", "arn:aws:s3:::acme-logs/public/*"]),
+            json!(["arn:aws:s3:::other", "arn:aws:s3:::other/*"]),
+            json!(["arn:aws:s3:::acme-logs", "arn:aws:s3:::acme-logs/?"]),
+        ] {
+            assert!(
+                !denies_insecure_transport(&deny(partial.clone(), insecure.clone()), B),
+                "{partial}"
+            );
+        }
+        // A further condition narrows the deny to some requests.
+        let narrowed = json!({"Bool": {"aws:SecureTransport": "false"},
+                              "StringEquals": {"aws:PrincipalAccount": "444455556666"}});
+        assert!(!denies_insecure_transport(&deny(both, narrowed), B));
+    }
+
     #[test]
     fn wildcard_principals_narrowed_to_other_accounts_count_as_external() {
         let doc = json!({"Statement": [
@@ -364,8 +690,8 @@ mod tests {
         let conditioned = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}]});
         assert!(!allows_public_principal(&conditioned));
         let tls = json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
-        assert!(denies_insecure_transport(&tls));
-        assert!(!denies_insecure_transport(&public));
+        assert!(denies_insecure_transport(&tls, B));
+        assert!(!denies_insecure_transport(&public, B));
     }
 
     #[test]
@@ -409,16 +735,19 @@ mod tests {
             json!({"Statement": [{"Effect": "Deny", "Principal": principal, "Action": action,
                 "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": false}}}]})
         };
-        assert!(denies_insecure_transport(&deny(json!("*"), "s3:*")));
-        assert!(denies_insecure_transport(&deny(json!({"AWS": "*"}), "*")));
-        assert!(!denies_insecure_transport(&deny(
-            json!("*"),
-            "s3:DeleteBucket"
-        )));
-        assert!(!denies_insecure_transport(&deny(
-            json!({"AWS": "arn:aws:iam::111122223333:user/a"}),
-            "s3:*"
-        )));
+        assert!(denies_insecure_transport(&deny(json!("*"), "s3:*"), B));
+        assert!(denies_insecure_transport(
+            &deny(json!({"AWS": "*"}), "*"),
+            B
+        ));
+        assert!(!denies_insecure_transport(
+            &deny(json!("*"), "s3:DeleteBucket"),
+            B
+        ));
+        assert!(!denies_insecure_transport(
+            &deny(json!({"AWS": "arn:aws:iam::111122223333:user/a"}), "s3:*"),
+            B
+        ));
     }
 
     #[test]

@@ -145,7 +145,18 @@ async fn trails(ctx: &Ctx, region: &str) -> Result<Vec<TrailInfo>, ErrorCause> {
             }
         };
         let selectors = match ct.get_event_selectors().trail_name(&arn).send().await {
-            Ok(s) => Some(selectors_of(&s)),
+            Ok(s) => match selectors_of(&s) {
+                Ok(sel) => Some(sel),
+                Err(why) => {
+                    read_failure = read_failure.or(Some(ErrorCause::UnknownShape));
+                    ctx.sink.error(crate::error::unknown_shape(
+                        Scope::attrs(kind, Some(region), &arn, &["management_events"]),
+                        "cloudtrail:GetEventSelectors",
+                        why,
+                    ));
+                    None
+                }
+            },
             Err(e) => {
                 let err = failure(
                     Scope::attrs(kind, Some(region), &arn, &["management_events"]),
@@ -175,9 +186,12 @@ async fn trails(ctx: &Ctx, region: &str) -> Result<Vec<TrailInfo>, ErrorCause> {
     Ok(out)
 }
 
+/// What a trail's event selectors log. A basic selector that leaves out
+/// `ReadWriteType` or `IncludeManagementEvents` is not read as the API's
+/// default: the answer is incomplete, and `Err` says which field it lacks.
 fn selectors_of(
     s: &aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput,
-) -> Selectors {
+) -> Result<Selectors, String> {
     use aws_sdk_cloudtrail::types::ReadWriteType;
     let mut out = Selectors {
         management_events: "None".into(),
@@ -186,7 +200,12 @@ fn selectors_of(
     let mut read = false;
     let mut write = false;
     for sel in s.event_selectors() {
-        let rw = sel.read_write_type().cloned().unwrap_or(ReadWriteType::All);
+        let rw = sel
+            .read_write_type()
+            .ok_or("an event selector without ReadWriteType")?;
+        let management = sel
+            .include_management_events()
+            .ok_or("an event selector without IncludeManagementEvents")?;
         let (r, w) = match rw {
             ReadWriteType::All => (true, true),
             ReadWriteType::ReadOnly => (true, false),
@@ -195,9 +214,7 @@ fn selectors_of(
         };
         // Excluded event sources (e.g. KMS, RDS Data API) mean management
         // events are only partly logged: give no credit rather than guess.
-        if sel.include_management_events().unwrap_or(true)
-            && sel.exclude_management_event_sources().is_empty()
-        {
+        if management && sel.exclude_management_event_sources().is_empty() {
             read |= r;
             write |= w;
         }
@@ -256,7 +273,7 @@ fn selectors_of(
         (false, false) => "None",
     }
     .into();
-    out
+    Ok(out)
 }
 
 /// `arn:<partition>:s3` or `arn:<partition>:s3:::` — every bucket.
@@ -399,9 +416,18 @@ async fn config(ctx: &Ctx, region: &str) {
         .find(|r| is_recording(r))
         .or(recorders.first());
     let group = rec.and_then(|r| r.recording_group());
+    // The last delivery of the recorder, by name (null without a recorder).
+    let last_status = rec.and_then(|r| {
+        statuses
+            .iter()
+            .find(|s| s.name().is_some() && s.name() == r.name())
+            .and_then(|s| s.last_status())
+            .map(|s| s.as_str().to_string())
+    });
     let attrs = json!({
         "recorder_exists": rec.is_some(),
         "recording": rec.is_some_and(is_recording),
+        "last_status": last_status,
         "all_supported": group.is_some_and(|g| g.all_supported()),
         "include_global_resources": group.is_some_and(|g| g.include_global_resource_types()),
         "delivery_channel_exists": channels > 0,
@@ -774,4 +800,40 @@ pub async fn enabled_regions(sdk: &SdkConfig) -> Result<Vec<String>, String> {
         .iter()
         .filter_map(|r| r.region_name().map(str::to_string))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput;
+    use aws_sdk_cloudtrail::types::{EventSelector, ReadWriteType};
+
+    fn with(selector: EventSelector) -> GetEventSelectorsOutput {
+        GetEventSelectorsOutput::builder()
+            .event_selectors(selector)
+            .build()
+    }
+
+    #[test]
+    fn selectors_the_api_left_incomplete_are_not_read_as_its_defaults() {
+        let full = EventSelector::builder()
+            .read_write_type(ReadWriteType::All)
+            .include_management_events(true)
+            .build();
+        assert_eq!(selectors_of(&with(full)).unwrap().management_events, "All");
+        // Without ReadWriteType (the API's default is All) or
+        // IncludeManagementEvents (default true), nothing is assumed.
+        let no_rw = EventSelector::builder()
+            .include_management_events(true)
+            .build();
+        assert!(selectors_of(&with(no_rw))
+            .unwrap_err()
+            .contains("ReadWriteType"));
+        let no_mgmt = EventSelector::builder()
+            .read_write_type(ReadWriteType::All)
+            .build();
+        assert!(selectors_of(&with(no_mgmt))
+            .unwrap_err()
+            .contains("IncludeManagementEvents"));
+    }
 }

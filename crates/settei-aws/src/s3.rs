@@ -269,7 +269,7 @@ async fn bucket(
                 a.insert("policy_public".into(), json!(policy_public));
                 a.insert(
                     "policy_denies_insecure_transport".into(),
-                    json!(policy::denies_insecure_transport(&doc)),
+                    json!(policy::denies_insecure_transport(&doc, &arn)),
                 );
             }
             None => ctx.sink.error(crate::error::unknown_shape(

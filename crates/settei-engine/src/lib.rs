@@ -7,7 +7,6 @@
 //! whose resource could not be read, or whose condition cannot be evaluated on
 //! the data yields `ERROR` with the cause, never `PASS`.
 
-mod convert;
 mod evidence;
 
 use std::collections::{HashMap, HashSet};
@@ -21,8 +20,8 @@ use settei_model::{
 };
 use settei_rules::{Mute, Rule};
 
-pub use convert::json_to_cel;
 pub use evidence::project;
+pub use settei_rules::value::json_to_cel;
 
 /// Evaluates every rule of the snapshot's provider on the snapshot.
 ///
@@ -33,14 +32,7 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
         .iter()
         .filter(|r| r.provider == snapshot.provider)
         .collect();
-    let params: Vec<cel::Value> = rules
-        .iter()
-        .map(|r| {
-            json_to_cel(&serde_json::Value::Object(
-                r.params.clone().into_iter().collect(),
-            ))
-        })
-        .collect();
+    let params: Vec<cel::Value> = rules.iter().map(|r| params_of(r)).collect();
     let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
     let any_kind: Vec<usize> = (0..rules.len())
         .filter(|&i| rules[i].is_any_kind())
@@ -91,6 +83,9 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
             findings.push(scope_error(rule, snapshot, &rule.kind, None, err));
         }
         for e in errors {
+            if !applies_to_scope(rule, &env, &params_of(rule), &e.kind, e.region.as_deref()) {
+                continue;
+            }
             let err = FindingError {
                 cause: e.cause,
                 operation: e.operation.clone(),
@@ -110,23 +105,31 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
         let Some(rule_idx) = by_kind.get(resource.kind.as_str()) else {
             continue;
         };
-        let attrs = json_to_cel(&serde_json::Value::Object(resource.attributes.clone()));
-        let meta = json_to_cel(&serde_json::json!({
-            "id": resource.id,
-            "kind": resource.kind,
-            "name": resource.name,
-            "region": resource.region,
-            "tags": resource.tags,
-        }));
-        let mut ctx = Context::with_env(env.clone());
-        ctx.add_variable_from_value("r", attrs);
-        ctx.add_variable_from_value("resource", meta);
+        let ctx = resource_context(env.clone(), resource);
         let errs = resource_errors
             .get(resource.id.as_str())
             .map(Vec::as_slice)
             .unwrap_or_default();
         for &i in rule_idx {
             let rule = rules[i];
+            let mut scope = ctx.new_inner_scope();
+            scope.add_variable_from_value("params", params[i].clone());
+            if let Some((_, applies)) = &rule.applies_when {
+                match outcome(applies.program.execute(&scope)) {
+                    (Status::Pass, _) => {}
+                    (Status::Fail, _) => continue,
+                    (_, error) => {
+                        findings.push(resource_finding(
+                            rule,
+                            snapshot,
+                            resource,
+                            Status::Error,
+                            error,
+                        ));
+                        continue;
+                    }
+                }
+            }
             if let Some(e) = blocking_error(rule, errs) {
                 let err = FindingError {
                     cause: e.cause,
@@ -142,28 +145,7 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
                 ));
                 continue;
             }
-            let mut scope = ctx.new_inner_scope();
-            scope.add_variable_from_value("params", params[i].clone());
-            let (status, error) = match rule.compiled.program.execute(&scope) {
-                Ok(cel::Value::Bool(true)) => (Status::Pass, None),
-                Ok(cel::Value::Bool(false)) => (Status::Fail, None),
-                Ok(other) => (
-                    Status::Error,
-                    Some(FindingError {
-                        cause: ErrorCause::Evaluation,
-                        operation: None,
-                        message: format!("the condition returned {other:?}, not a bool"),
-                    }),
-                ),
-                Err(e) => (
-                    Status::Error,
-                    Some(FindingError {
-                        cause: ErrorCause::Evaluation,
-                        operation: None,
-                        message: e.to_string(),
-                    }),
-                ),
-            };
+            let (status, error) = outcome(rule.compiled.program.execute(&scope));
             findings.push(resource_finding(rule, snapshot, resource, status, error));
         }
     }
@@ -185,6 +167,100 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
     }
     findings.sort_by(|a, b| (&a.rule_id, &a.resource_id).cmp(&(&b.rule_id, &b.resource_id)));
     findings
+}
+
+/// The rule's parameters as a CEL value.
+fn params_of(rule: &Rule) -> cel::Value {
+    json_to_cel(&serde_json::Value::Object(
+        rule.params.clone().into_iter().collect(),
+    ))
+}
+
+/// Whether a rule speaks about a whole kind in a region (for an error
+/// recorded against it). Only an `applies_when` that reads nothing but the
+/// kind, the region and parameters can rule a scope out; anything else
+/// about the resources in it is unknown, so the rule applies.
+fn applies_to_scope(
+    rule: &Rule,
+    env: &Arc<Env>,
+    params: &cel::Value,
+    kind: &str,
+    region: Option<&str>,
+) -> bool {
+    let Some((_, applies)) = &rule.applies_when else {
+        return true;
+    };
+    let decidable = applies
+        .reads
+        .iter()
+        .all(|p| p == "resource.kind" || p == "resource.region" || p.starts_with("params."));
+    if !decidable {
+        return true;
+    }
+    let scope = Resource {
+        id: String::new(),
+        kind: kind.to_string(),
+        region: region.unwrap_or("global").to_string(),
+        name: String::new(),
+        tags: Default::default(),
+        attributes: Default::default(),
+    };
+    let ctx = resource_context(env.clone(), &scope);
+    let mut inner = ctx.new_inner_scope();
+    inner.add_variable_from_value("params", params.clone());
+    outcome(applies.program.execute(&inner)).0 != Status::Fail
+}
+
+/// The variables a condition sees for one resource: `r` and `resource`.
+fn resource_context(env: Arc<Env>, resource: &Resource) -> Context<'static, 'static> {
+    let attrs = json_to_cel(&serde_json::Value::Object(resource.attributes.clone()));
+    let meta = json_to_cel(&serde_json::json!({
+        "id": resource.id,
+        "kind": resource.kind,
+        "name": resource.name,
+        "region": resource.region,
+        "tags": resource.tags,
+    }));
+    let mut ctx = Context::with_env(env);
+    ctx.add_variable_from_value("r", attrs);
+    ctx.add_variable_from_value("resource", meta);
+    ctx
+}
+
+/// A condition's result as a status: only `true` passes.
+fn outcome(result: cel::ResolveResult) -> (Status, Option<FindingError>) {
+    let error = |message: String| {
+        Some(FindingError {
+            cause: ErrorCause::Evaluation,
+            operation: None,
+            message,
+        })
+    };
+    match result {
+        Ok(cel::Value::Bool(true)) => (Status::Pass, None),
+        Ok(cel::Value::Bool(false)) => (Status::Fail, None),
+        Ok(other) => (
+            Status::Error,
+            error(format!("the condition returned {other:?}, not a bool")),
+        ),
+        Err(e) => (Status::Error, error(e.to_string())),
+    }
+}
+
+/// Evaluates `expr`, the rule's condition or a variant of it (see
+/// `settei_rules::mutate`), on one resource with the rule's parameters,
+/// exactly as [`evaluate`] evaluates the condition itself. Collection
+/// errors are not consulted: this answers what the expression says of the
+/// attributes.
+pub fn evaluate_expr(
+    rule: &Rule,
+    expr: &cel::IdedExpr,
+    resource: &Resource,
+) -> (Status, Option<FindingError>) {
+    let ctx = resource_context(Arc::new(Env::stdlib()), resource);
+    let mut scope = ctx.new_inner_scope();
+    scope.add_variable_from_value("params", params_of(rule));
+    outcome(cel::Value::resolve(expr, &scope))
 }
 
 /// Turns FAIL findings that an unexpired mute matches into MUTED.

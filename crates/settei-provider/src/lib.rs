@@ -1,18 +1,17 @@
 //! What every cloud adapter shares: a thread-safe [`SnapshotSink`] that
 //! collectors write resources and collection errors into, bounded
-//! concurrency ([`bounded`]), the mapping of provider error codes onto
-//! [`ErrorCause`] ([`classify`]), the [`Progress`] hook, and the read-only
-//! operation policy ([`is_read_only_operation`]).
+//! concurrency ([`bounded`]), the [`Progress`] hook, and the shape of a
+//! read-only policy ([`ReadPolicy`]: the exact operations an adapter may call).
 //!
-//! SDK types never appear here; adapters translate their SDK's errors into
-//! codes and HTTP statuses before calling [`classify`].
+//! Nothing here is specific to one cloud and no SDK type appears: each
+//! adapter lists its own operations and classifies its own errors.
 
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::sync::Mutex;
 
 use futures_util::stream::{self, StreamExt};
-use settei_model::{CollectionError, ErrorCause, Provider, Resource, Snapshot};
+use settei_model::{CollectionError, Provider, Resource, Snapshot};
 
 /// Receives what collectors read. Cheap to share between tasks.
 #[derive(Debug, Default)]
@@ -99,92 +98,41 @@ where
         .await
 }
 
-/// Maps a provider error code and HTTP status onto an [`ErrorCause`].
-pub fn classify(code: Option<&str>, http_status: Option<u16>) -> ErrorCause {
-    let code = code.unwrap_or("");
-    let lower = code.to_ascii_lowercase();
-    if lower.contains("accessdenied")
-        || lower.contains("unauthorized")
-        || lower.contains("authorizationerror")
-        || lower.contains("authorizationfailure")
-        || lower == "forbidden"
-        || lower == "authfailure"
-        || lower == "invalidclienttokenid"
-        || lower == "signaturedoesnotmatch"
-        || matches!(http_status, Some(401 | 403))
-    {
-        ErrorCause::AccessDenied
-    } else if lower.contains("throttl")
-        || lower.contains("toomanyrequests")
-        || lower == "requestlimitexceeded"
-        || lower == "slowdown"
-        || lower == "limitexceededexception" && http_status == Some(429)
-        || http_status == Some(429)
-    {
-        ErrorCause::Throttled
-    } else if lower.contains("timeout") || lower.contains("timedout") || http_status == Some(504) {
-        ErrorCause::Timeout
-    } else if lower == "optinrequired"
-        || lower == "subscriptionrequiredexception"
-        || lower.contains("notsubscribed")
-        || lower == "unrecognizedclientexception"
-        || lower.contains("notavailable")
-    {
-        ErrorCause::Unavailable
-    } else {
-        ErrorCause::Other
-    }
+/// One read a collector makes, named as its provider names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOperation {
+    /// The service, as the adapter's client identifies it (AWS: the SDK's
+    /// service name such as `S3 Control`).
+    pub service: &'static str,
+    /// The operation (AWS: `GetBucketPolicy`).
+    pub operation: &'static str,
+    /// The permission the call needs (AWS: the IAM action
+    /// `s3:GetBucketPolicy`), for the least-privilege policy.
+    pub permission: &'static str,
 }
 
-/// The read-only policy: an operation may be called by a collector only if
-/// its name starts with one of these verbs. `GenerateCredentialReport` asks
-/// IAM to build a report and changes no setting.
-pub const READ_ONLY_PREFIXES: &[&str] = &[
-    "Get",
-    "List",
-    "Describe",
-    "Head",
-    "Lookup",
-    "GenerateCredentialReport",
-];
+/// A provider's read-only policy: the exact operations its collectors
+/// call. An adapter's guard refuses every other operation before anything
+/// is sent, and the same list is the least-privilege policy.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadPolicy {
+    pub provider: Provider,
+    pub operations: &'static [ReadOperation],
+}
 
-/// Reads that return secrets or credentials rather than settings. settei
-/// never needs them, so the policy refuses them even though they are reads:
-/// a scanner's credentials should not be a path to the data it audits.
-pub const SECRET_READS: &[&str] = &[
-    "GetSecretValue",
-    "BatchGetSecretValue",
-    "GetParameter",
-    "GetParameters",
-    "GetParametersByPath",
-    "GetParameterHistory",
-    "GetObject",
-    "GetObjectTorrent",
-    "GetPasswordData",
-    "GetAuthorizationToken",
-    "GetSessionToken",
-    "GetFederationToken",
-    "GetCredentialsForIdentity",
-    "GetClusterCredentials",
-    "GetClusterCredentialsWithIAM",
-    "GetFunction",
-    "GetQueryResults",
-    "GetLogEvents",
-];
-
-/// Whether `operation` (an API operation name such as `ListBuckets`) is
-/// allowed by the read-only policy.
-pub fn is_read_only_operation(operation: &str) -> bool {
-    if SECRET_READS.contains(&operation) {
-        return false;
+impl ReadPolicy {
+    /// Whether `operation` of `service` is on the list.
+    pub fn allows(&self, service: &str, operation: &str) -> bool {
+        self.operations
+            .iter()
+            .any(|o| o.service == service && o.operation == operation)
     }
-    READ_ONLY_PREFIXES.iter().any(|p| {
-        operation.starts_with(p)
-            && operation[p.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| c.is_ascii_uppercase())
-    })
+
+    /// The permissions the listed operations need, sorted, each once.
+    pub fn permissions(&self) -> Vec<&'static str> {
+        let set: BTreeSet<&'static str> = self.operations.iter().map(|o| o.permission).collect();
+        set.into_iter().collect()
+    }
 }
 
 /// Reports collection progress; the CLI shows a bar on a terminal.
@@ -208,70 +156,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn classifies_common_codes() {
+    fn a_read_policy_allows_exactly_its_operations() {
+        const P: ReadPolicy = ReadPolicy {
+            provider: Provider::Aws,
+            operations: &[
+                ReadOperation {
+                    service: "S3",
+                    operation: "GetBucketPolicy",
+                    permission: "s3:GetBucketPolicy",
+                },
+                ReadOperation {
+                    service: "S3",
+                    operation: "ListBuckets",
+                    permission: "s3:ListAllMyBuckets",
+                },
+            ],
+        };
+        assert!(P.allows("S3", "GetBucketPolicy"));
+        assert!(!P.allows("S3", "GetBucketPolicyStatus"));
+        assert!(!P.allows("S3 Control", "GetBucketPolicy"));
         assert_eq!(
-            classify(Some("AccessDenied"), Some(403)),
-            ErrorCause::AccessDenied
+            P.permissions(),
+            ["s3:GetBucketPolicy", "s3:ListAllMyBuckets"]
         );
-        assert_eq!(
-            classify(Some("AccessDeniedException"), Some(400)),
-            ErrorCause::AccessDenied
-        );
-        assert_eq!(
-            classify(Some("UnauthorizedOperation"), None),
-            ErrorCause::AccessDenied
-        );
-        assert_eq!(classify(None, Some(403)), ErrorCause::AccessDenied);
-        assert_eq!(
-            classify(Some("Throttling"), Some(400)),
-            ErrorCause::Throttled
-        );
-        assert_eq!(
-            classify(Some("ThrottlingException"), None),
-            ErrorCause::Throttled
-        );
-        assert_eq!(classify(Some("SlowDown"), Some(503)), ErrorCause::Throttled);
-        assert_eq!(classify(None, Some(429)), ErrorCause::Throttled);
-        assert_eq!(classify(Some("RequestTimeout"), None), ErrorCause::Timeout);
-        assert_eq!(
-            classify(Some("SubscriptionRequiredException"), None),
-            ErrorCause::Unavailable
-        );
-        assert_eq!(
-            classify(Some("InternalError"), Some(500)),
-            ErrorCause::Other
-        );
-    }
-
-    #[test]
-    fn read_only_policy() {
-        for ok in [
-            "GetBucketPolicy",
-            "ListUsers",
-            "DescribeTrails",
-            "GenerateCredentialReport",
-            "HeadBucket",
-            "Get",
-        ] {
-            assert!(is_read_only_operation(ok), "{ok}");
-        }
-        for bad in [
-            "PutBucketPolicy",
-            "DeleteUser",
-            "CreateTrail",
-            "Getaway",
-            "ListenFoo",
-            "UpdateDetector",
-            "GenerateDataKey",
-            // Reads of secrets and data, not settings.
-            "GetSecretValue",
-            "GetParameters",
-            "GetObject",
-            "GetPasswordData",
-            "GetClusterCredentials",
-        ] {
-            assert!(!is_read_only_operation(bad), "{bad}");
-        }
     }
 
     #[tokio::test]

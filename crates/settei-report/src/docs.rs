@@ -169,6 +169,13 @@ pub fn rule_catalog(catalog: &Catalog) -> String {
             }
             out.push('\n');
         }
+        if let Some((applies, _)) = &r.applies_when {
+            let _ = writeln!(
+                out,
+                "### Applies when\n\n適用対象（これ以外のリソースには判定を出さない） / The resources the rule judges (no finding for the others):\n\n```cel\n{}\n```\n",
+                applies.trim()
+            );
+        }
         let _ = writeln!(out, "### Condition\n\n```cel\n{}\n```", r.condition.trim());
     }
     out
@@ -188,9 +195,10 @@ pub fn kind_reference(catalog: &Catalog) -> String {
         for a in &k.attributes {
             let _ = writeln!(
                 out,
-                "| `{}` | `{}` | {} | {} |",
+                "| `{}` | `{}`{} | {} | {} |",
                 a.path,
                 a.ty,
+                if a.optional { " (optional)" } else { "" },
                 md_cell(&a.doc.ja),
                 md_cell(&a.doc.en)
             );

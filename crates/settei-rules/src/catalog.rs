@@ -582,12 +582,52 @@ fn load_rule(f: &SourceFile, ctx: &RuleContext<'_>, diags: &mut Vec<Diagnostic>)
         param_docs.insert(name.clone(), param.clone());
     }
     let compiled = kind.and_then(|k| {
-        match compile_condition(raw.condition.get_ref(), &k.root, &params_type(&params)) {
+        match compile_condition(
+            raw.condition.get_ref(),
+            &k.root,
+            &k.optional_paths(),
+            &params_type(&params),
+        ) {
+            Ok(c) if passes_on_nothing(&c, &params) => {
+                diags.push(src.at(
+                    condition_base_offset(&f.text, &raw.condition),
+                    "the condition is true for a resource none of whose attributes could be \
+                     read: a rule must never pass on missing data (decide on the attributes \
+                     themselves; a missing one makes the rule ERROR)",
+                ));
+                None
+            }
             Ok(c) => Some(c),
             Err(errs) => {
                 let base = condition_base_offset(&f.text, &raw.condition);
                 for e in errs {
                     diags.push(src.at(base + e.offset, e.message));
+                }
+                None
+            }
+        }
+    });
+    // Applicability reads identity only: an empty attribute schema makes any
+    // `r.` read an error.
+    let applies_when = raw.applies_when.as_ref().and_then(|w| {
+        let no_attributes = crate::schema::Ty::Object(BTreeMap::new());
+        match compile_condition(
+            w.get_ref(),
+            &no_attributes,
+            &Default::default(),
+            &params_type(&params),
+        ) {
+            Ok(c) => Some((w.get_ref().clone(), c)),
+            Err(errs) => {
+                let base = condition_base_offset(&f.text, w);
+                for e in errs {
+                    diags.push(src.at(
+                        base + e.offset,
+                        format!(
+                            "applies_when may read only `resource` and `params`: {}",
+                            e.message
+                        ),
+                    ));
                 }
                 None
             }
@@ -611,8 +651,42 @@ fn load_rule(f: &SourceFile, ctx: &RuleContext<'_>, diags: &mut Vec<Diagnostic>)
         params,
         param_docs,
         compiled: compiled?,
+        applies_when,
         file: f.display.clone(),
     })
+}
+
+/// Whether a condition that reads attributes is true when the resource has
+/// none (every read failed): such a rule would pass on missing data.
+/// Conditions on the resource's identity alone (residency) read no
+/// attribute and are not this check's business.
+fn passes_on_nothing(
+    c: &crate::check::CompiledCondition,
+    params: &BTreeMap<String, serde_json::Value>,
+) -> bool {
+    let reads_attributes = c
+        .reads
+        .iter()
+        .any(|p| !p.starts_with("resource.") && !p.starts_with("params."));
+    if !reads_attributes {
+        return false;
+    }
+    let mut ctx = cel::Context::default();
+    let empty = serde_json::Value::Object(Default::default());
+    ctx.add_variable_from_value("r", crate::value::json_to_cel(&empty));
+    ctx.add_variable_from_value(
+        "resource",
+        crate::value::json_to_cel(&serde_json::json!({
+            "id": "", "kind": "", "name": "", "region": "", "tags": {}
+        })),
+    );
+    ctx.add_variable_from_value(
+        "params",
+        crate::value::json_to_cel(&serde_json::Value::Object(
+            params.clone().into_iter().collect(),
+        )),
+    );
+    matches!(c.program.execute(&ctx), Ok(cel::Value::Bool(true)))
 }
 
 /// The byte offset in the file where the condition's text starts, so that an

@@ -37,6 +37,7 @@ pub struct CompiledCondition {
 pub fn compile_condition(
     source: &str,
     attributes: &Ty,
+    optional: &BTreeSet<String>,
     params: &Ty,
 ) -> Result<CompiledCondition, Vec<ConditionError>> {
     let program = Program::compile(source).map_err(|errs| {
@@ -51,6 +52,7 @@ pub fn compile_condition(
     let meta = resource_meta_type();
     let mut walker = Walker {
         roots: [("r", attributes), ("resource", &meta), ("params", params)],
+        optional,
         scopes: Vec::new(),
         errors: Vec::new(),
         reads: BTreeSet::new(),
@@ -62,6 +64,28 @@ pub fn compile_condition(
     }
     let reads = most_specific(walker.reads);
     Ok(CompiledCondition { program, reads })
+}
+
+/// The attribute paths (most specific only) that `expr`, a part of a
+/// compiled condition without free comprehension variables, reads.
+pub fn reads_of(
+    expr: &cel::common::ast::IdedExpr,
+    info: &cel::common::ast::SourceInfo,
+    attributes: &Ty,
+    params: &Ty,
+) -> Vec<String> {
+    let meta = resource_meta_type();
+    let none = BTreeSet::new();
+    let mut walker = Walker {
+        roots: [("r", attributes), ("resource", &meta), ("params", params)],
+        optional: &none,
+        scopes: Vec::new(),
+        errors: Vec::new(),
+        reads: BTreeSet::new(),
+        source_info: info,
+    };
+    walker.walk(expr);
+    most_specific(walker.reads)
 }
 
 fn line_col_to_offset(source: &str, line: isize, col: isize) -> usize {
@@ -107,6 +131,9 @@ impl Binding {
 
 struct Walker<'a> {
     roots: [(&'static str, &'a Ty); 3],
+    /// Attribute paths the schema declares optional: the only ones `has()`
+    /// may test.
+    optional: &'a BTreeSet<String>,
     scopes: Vec<(String, Binding)>,
     errors: Vec<ConditionError>,
     reads: BTreeSet<String>,
@@ -201,6 +228,32 @@ impl Walker<'_> {
                     self.reads.insert(p.clone());
                 }
                 if sel.test {
+                    // `has(r.x)` is false both when the cloud has no such
+                    // setting and when it could not be read; a condition
+                    // may only branch on it where the schema says absence
+                    // is a real answer.
+                    let declared = matches!(operand.ty, Ty::Object(_));
+                    let attribute = operand.path.as_ref().is_some_and(|p| {
+                        let under = |root: &str| p == root || p.starts_with(&format!("{root}."));
+                        !under("resource") && !under("params")
+                    });
+                    if declared && attribute {
+                        let p = path.clone().unwrap_or_default();
+                        if !self.optional.contains(&p) {
+                            self.error(
+                                e,
+                                format!(
+                                    "has() on `{p}`, which the kind schema does not declare optional: \
+                                     an attribute that could not be read is absent too, so the rule \
+                                     could pass on missing data (declare it `optional = true` if the \
+                                     collector leaves it out only when the cloud has no such setting)"
+                                ),
+                            );
+                        }
+                    } else if declared {
+                        let p = path.clone().unwrap_or_default();
+                        self.error(e, format!("has() on `{p}`, which is always present"));
+                    }
                     return Binding {
                         ty: Ty::Bool,
                         path: None,
@@ -391,6 +444,7 @@ mod tests {
         let c = compile_condition(
             "r.mfa_active && r.access_keys.all(k, !k.active || k.age_days <= params.max_age_days) && resource.tags['env'] != 'x'",
             &user_schema(),
+            &BTreeSet::new(),
             &params(),
         )
         .unwrap();
@@ -411,6 +465,7 @@ mod tests {
         let errs = compile_condition(
             "r.mfa_active && r.access_keys.exists(k, k.agedays > 1)",
             &user_schema(),
+            &BTreeSet::new(),
             &params(),
         )
         .unwrap_err();
@@ -429,20 +484,78 @@ mod tests {
 
     #[test]
     fn rejects_unknown_variables_and_params() {
-        let errs =
-            compile_condition("x.y || params.nope > 1", &user_schema(), &params()).unwrap_err();
+        let errs = compile_condition(
+            "x.y || params.nope > 1",
+            &user_schema(),
+            &BTreeSet::new(),
+            &params(),
+        )
+        .unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
     }
 
     #[test]
     fn any_typed_attributes_are_not_checked_below() {
-        assert!(compile_condition("has(r.policy.Statement)", &user_schema(), &params()).is_ok());
+        assert!(compile_condition(
+            "has(r.policy.Statement)",
+            &user_schema(),
+            &BTreeSet::new(),
+            &params()
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn has_only_on_optional_attributes() {
+        let none = BTreeSet::new();
+        let errs = compile_condition(
+            "has(r.name) ? r.name == 'x' : true",
+            &user_schema(),
+            &none,
+            &params(),
+        )
+        .unwrap_err();
+        assert!(
+            errs[0].message.contains("does not declare optional"),
+            "{errs:?}"
+        );
+        let errs = compile_condition(
+            "r.access_keys.all(k, !has(k.age_days) || k.age_days < 9)",
+            &user_schema(),
+            &none,
+            &params(),
+        )
+        .unwrap_err();
+        assert!(
+            errs[0].message.contains("`access_keys[].age_days`"),
+            "{errs:?}"
+        );
+        let optional = BTreeSet::from(["name".to_string()]);
+        assert!(compile_condition(
+            "has(r.name) ? r.name == 'x' : true",
+            &user_schema(),
+            &optional,
+            &params()
+        )
+        .is_ok());
+        // Map keys and raw documents are data, not reads that could fail.
+        assert!(
+            compile_condition("has(resource.tags.env)", &user_schema(), &none, &params()).is_ok()
+        );
+        let errs =
+            compile_condition("has(resource.name)", &user_schema(), &none, &params()).unwrap_err();
+        assert!(errs[0].message.contains("always present"), "{errs:?}");
     }
 
     #[test]
     fn syntax_errors_carry_a_position() {
-        let errs =
-            compile_condition("r.mfa_active &&\n  (", &user_schema(), &params()).unwrap_err();
+        let errs = compile_condition(
+            "r.mfa_active &&\n  (",
+            &user_schema(),
+            &BTreeSet::new(),
+            &params(),
+        )
+        .unwrap_err();
         assert!(errs[0].message.starts_with("CEL syntax error"));
         assert!(errs[0].offset >= 16, "{errs:?}");
     }

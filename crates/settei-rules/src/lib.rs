@@ -8,8 +8,10 @@ pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod diag;
+pub mod mutate;
 pub mod rule;
 pub mod schema;
+pub mod value;
 
 pub use catalog::{Catalog, Reference, SourceFile, CATEGORY_IDS};
 pub use config::{Config, Mute};

@@ -44,6 +44,9 @@ pub(crate) struct RawRule {
     pub risk: Spanned<Text>,
     pub remediation: Spanned<Remediation>,
     pub condition: Spanned<String>,
+    /// Which resources the rule is about, from their identity alone.
+    #[serde(default)]
+    pub applies_when: Option<Spanned<String>>,
     #[serde(default)]
     pub params: BTreeMap<String, Spanned<Param>>,
 }
@@ -75,6 +78,12 @@ pub struct Rule {
     /// Parameter descriptions and defaults, as declared.
     pub param_docs: BTreeMap<String, Param>,
     pub compiled: CompiledCondition,
+    /// A CEL expression over `resource` and `params` only (never `r`: what
+    /// could not be read must not decide what is skipped) that is false
+    /// for resources the rule says nothing about, such as account-wide
+    /// records for a rule on where data is kept. A resource it is false for
+    /// gets no finding; one it cannot be evaluated on gets ERROR.
+    pub applies_when: Option<(String, CompiledCondition)>,
     /// Where the rule came from (`rules/aws/s3/AWS-S3-001.toml` for embedded rules).
     pub file: String,
 }

@@ -102,6 +102,9 @@ pub struct AttributeDoc {
     pub path: String,
     pub ty: String,
     pub doc: Text,
+    /// The collector may leave it out when the cloud has no such setting
+    /// (not when it could not read it): only these may be tested with `has()`.
+    pub optional: bool,
 }
 
 /// A resource kind and its attributes.
@@ -115,6 +118,17 @@ pub struct KindSchema {
     /// The attributes in file order, for documentation.
     pub attributes: Vec<AttributeDoc>,
     pub file: String,
+}
+
+impl KindSchema {
+    /// The paths declared `optional = true`.
+    pub fn optional_paths(&self) -> std::collections::BTreeSet<String> {
+        self.attributes
+            .iter()
+            .filter(|a| a.optional)
+            .map(|a| a.path.trim_matches('"').to_string())
+            .collect()
+    }
 }
 
 impl KindSchema {
@@ -164,6 +178,8 @@ struct RawAttribute {
     ty: String,
     ja: String,
     en: String,
+    #[serde(default)]
+    optional: bool,
 }
 
 /// Parses one kind schema file, reporting every problem in it.
@@ -234,6 +250,7 @@ pub fn parse_kind(src: SourceRef<'_>) -> Result<KindSchema, Vec<Diagnostic>> {
                 ja: attr.ja,
                 en: attr.en,
             },
+            optional: attr.optional,
         });
     }
     if !diags.is_empty() {
