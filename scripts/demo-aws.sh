@@ -42,6 +42,20 @@ done
 echo "moto: $endpoint (log: $log)" >&2
 "$python" fixtures/moto/seed.py --endpoint "$endpoint" >&2
 
+# moto lacks account:ListRegions; the test proxy in front of it answers it
+# (the seeded regions are the enabled ones) and forwards everything else.
+: > "$out/demo-requests.jsonl"
+proxy_port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$python" fixtures/moto/fault_proxy.py --port "$proxy_port" --upstream "$endpoint" \
+    --log "$out/demo-requests.jsonl" --regions ap-northeast-1,us-east-1 >/dev/null 2>&1 &
+proxy_pid=$!
+trap 'kill "$moto_pid" "$proxy_pid" 2>/dev/null || true; wait "$moto_pid" "$proxy_pid" 2>/dev/null || true' EXIT
+endpoint="http://127.0.0.1:$proxy_port"
+for _ in $(seq 1 100); do
+    "$python" -c "import socket; socket.create_connection(('127.0.0.1', $proxy_port), 1)" 2>/dev/null && break
+    sleep 0.1
+done
+
 # Throwaway credentials for the emulator; nothing from ~/.aws is read.
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
@@ -52,7 +66,7 @@ if [ "$measure" -gt 0 ]; then
     exit 0
 fi
 
-"$settei" scan aws --endpoint-url "$endpoint" --region ap-northeast-1 --region us-east-1 \
+"$settei" scan aws --endpoint-url "$endpoint" \
     --save-snapshot "$out/demo-snapshot.json"
 "$settei" report --snapshot "$out/demo-snapshot.json" \
     --format json,html,md,handover,csv,sarif \

@@ -136,11 +136,13 @@ pub struct AwsArgs {
     /// Named profile from the shared AWS config files.
     #[arg(long)]
     pub profile: Option<String>,
-    /// Region to read (repeatable); default: the profile's or AWS_REGION.
+    /// Region to read (repeatable); default: every region enabled for the
+    /// account. Rules about every region are ERROR (not_scanned) for the
+    /// enabled regions left out.
     #[arg(long = "region", value_name = "REGION")]
     pub regions: Vec<String>,
-    /// Read every region enabled for the account.
-    #[arg(long, conflicts_with = "regions")]
+    /// Read every region enabled for the account (the default; kept for scripts).
+    #[arg(long, conflicts_with = "regions", hide = true)]
     pub all_regions: bool,
     /// Send every call to this endpoint (e.g. a local emulator).
     #[arg(long, value_name = "URL")]
@@ -148,8 +150,15 @@ pub struct AwsArgs {
     /// Assume this role before reading.
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
-    /// External id for --role-arn.
-    #[arg(long, value_name = "ID", requires = "role_arn")]
+    /// External id for --role-arn; better from SETTEI_AWS_EXTERNAL_ID (argv
+    /// is visible in the process list), or from the profile (`external_id`
+    /// beside `role_arn`).
+    #[arg(
+        long,
+        value_name = "ID",
+        env = "SETTEI_AWS_EXTERNAL_ID",
+        hide_env_values = true
+    )]
     pub external_id: Option<String>,
     /// Regions read at the same time.
     #[arg(long, default_value_t = 4)]
@@ -215,10 +224,12 @@ pub struct ReportArgs {
 
 impl AwsArgs {
     fn options(&self) -> settei_aws::AwsOptions {
+        if self.external_id.is_some() && self.role_arn.is_none() {
+            tracing::warn!("an external id without --role-arn is not used");
+        }
         settei_aws::AwsOptions {
             profile: self.profile.clone(),
             regions: self.regions.clone(),
-            all_regions: self.all_regions,
             endpoint_url: self.endpoint_url.clone(),
             role_arn: self.role_arn.clone(),
             external_id: self.external_id.clone(),

@@ -1296,11 +1296,13 @@ fn live_scan_reports_exactly_the_seeded_settings() {
     moto.seed();
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("live.json");
+    // (The proxy only adds account:ListRegions, which moto lacks.)
+    let proxy = FaultProxy::start(&moto.url, &dir.path().join("requests.jsonl"), &[]);
     let out = settei(&[
         "scan",
         "aws",
         "--endpoint-url",
-        &moto.url,
+        &proxy.url,
         "--region",
         "ap-northeast-1",
         "--region",
@@ -1408,7 +1410,7 @@ fn live_scan_reports_exactly_the_seeded_settings() {
 
     // Stable ids: a second, separate collection of the same account gives
     // every finding the same id.
-    let (_, again) = collect_and_scan(&moto.url, &[]);
+    let (_, again) = collect_and_scan(&proxy.url, &[]);
     let ids = |r: &Value| -> BTreeSet<String> {
         r["findings"]
             .as_array()
@@ -1443,7 +1445,7 @@ fn read_only(req: &Value) -> Result<(), String> {
                 || (method == "POST"
                     && matches!(
                         (req["service"].as_str().unwrap_or_default(), path),
-                        ("account", "/getAlternateContact")
+                        ("account", "/getAlternateContact" | "/listRegions")
                             | ("access-analyzer", "/finding")
                             | ("securityhub", "/standards/get")
                     ))
@@ -1722,4 +1724,116 @@ fn a_scan_that_can_read_nothing_passes_nothing() {
     for f in findings {
         assert_eq!(f["error"]["cause"], "access_denied", "{f}");
     }
+}
+
+/// A scan that reads fewer regions than the account has enabled makes no
+/// claim about every region: the per-region rules (GuardDuty, Config,
+/// Security Hub, Access Analyzer, EBS default encryption) and residency are
+/// ERROR `not_scanned` for each enabled region left out, and the snapshot
+/// records which regions were enabled and which were read.
+#[test]
+fn regions_left_out_are_not_scanned_never_pass() {
+    let moto = Moto::start();
+    moto.seed();
+    let dir = tempfile::tempdir().unwrap();
+    let proxy = FaultProxy::start(
+        &moto.url,
+        &dir.path().join("requests.jsonl"),
+        &["--regions", "ap-northeast-1,eu-west-1,us-east-1"],
+    );
+    let snap = dir.path().join("tokyo.json");
+    let out = settei(&[
+        "collect",
+        "aws",
+        "--endpoint-url",
+        &proxy.url,
+        "--region",
+        "ap-northeast-1",
+        "-o",
+        snap.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let snapshot: Value = serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
+    assert_eq!(snapshot["regions"], serde_json::json!(["ap-northeast-1"]));
+    assert_eq!(
+        snapshot["scope"]["enabled_regions"],
+        serde_json::json!(["ap-northeast-1", "eu-west-1", "us-east-1"])
+    );
+    let scan = settei(&[
+        "scan",
+        "--snapshot",
+        snap.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let report: Value = serde_json::from_slice(&scan.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    for rule in [
+        "AWS-GUARDDUTY-001",
+        "AWS-CONFIG-001",
+        "AWS-SECURITYHUB-001",
+        "AWS-ACCESSANALYZER-001",
+        "AWS-EC2-010",
+        "AWS-RESIDENCY-001",
+    ] {
+        for region in ["eu-west-1", "us-east-1"] {
+            let f: Vec<&Value> = findings
+                .iter()
+                .filter(|f| f["rule_id"] == rule && f["region"] == region)
+                .collect();
+            // (S3 buckets are listed account-wide, so the residency rule
+            // still judges the buckets homed there.)
+            let not_scanned = f
+                .iter()
+                .filter(|f| f["status"] == "ERROR" && f["error"]["cause"] == "not_scanned")
+                .count();
+            assert_eq!(not_scanned, 1, "{rule} in {region}: {f:?}");
+            assert!(
+                f.iter().all(|f| f["status"] != "PASS"),
+                "{rule} in {region}: {f:?}"
+            );
+        }
+    }
+    // Without a --region, every enabled region is read.
+    let (all, _) = collect_and_scan_all(&proxy.url);
+    assert_eq!(
+        all["regions"],
+        serde_json::json!(["ap-northeast-1", "eu-west-1", "us-east-1"])
+    );
+}
+
+/// Collects without --region (every enabled region) and scans.
+fn collect_and_scan_all(endpoint: &str) -> (Value, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("all.json");
+    let out = settei(&[
+        "collect",
+        "aws",
+        "--endpoint-url",
+        endpoint,
+        "--region-concurrency",
+        "3",
+        "-o",
+        snap.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scan = settei(&[
+        "scan",
+        "--snapshot",
+        snap.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    (
+        serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap(),
+        serde_json::from_slice(&scan.stdout).unwrap(),
+    )
 }

@@ -124,6 +124,9 @@ impl Drop for Moto {
     }
 }
 
+/// The regions the moto seed fills.
+pub const SEEDED_REGIONS: &str = "ap-northeast-1,us-east-1";
+
 /// The fault-injecting proxy, stopped when dropped.
 pub struct FaultProxy {
     child: Child,
@@ -132,7 +135,14 @@ pub struct FaultProxy {
 }
 
 impl FaultProxy {
+    /// A proxy in front of `upstream`; unless `args` say otherwise, it
+    /// answers account:ListRegions (which moto lacks) with the two regions
+    /// the tests seed, so that a scan of both reads every enabled region.
     pub fn start(upstream: &str, log: &Path, args: &[&str]) -> FaultProxy {
+        let mut args = args.to_vec();
+        if !args.contains(&"--regions") {
+            args.extend(["--regions", SEEDED_REGIONS]);
+        }
         let port = free_port();
         let mut child = Command::new(python())
             .arg(repo().join("fixtures/moto/fault_proxy.py"))

@@ -113,10 +113,10 @@ pub trait RegionalCollector: Send + Sync {
 pub struct AwsOptions {
     /// A named profile from the shared config files.
     pub profile: Option<String>,
-    /// Regions to read; empty means the profile's or environment's region.
+    /// Regions to read; empty means every region enabled for the account.
+    /// The account's enabled regions are listed either way, so that a
+    /// narrower scan says which enabled regions it did not read.
     pub regions: Vec<String>,
-    /// Read every region enabled for the account.
-    pub all_regions: bool,
     /// Send every call to this endpoint (an emulator such as moto).
     pub endpoint_url: Option<String>,
     /// Assume this role before reading.
@@ -137,7 +137,6 @@ impl Default for AwsOptions {
         AwsOptions {
             profile: None,
             regions: Vec::new(),
-            all_regions: false,
             endpoint_url: None,
             role_arn: None,
             external_id: None,
@@ -156,8 +155,6 @@ pub enum AwsError {
     NoRegion,
     #[error("cannot identify the account (sts:GetCallerIdentity): {0}")]
     Identity(String),
-    #[error("cannot list the account's regions (account:ListRegions): {0}")]
-    Regions(String),
 }
 
 /// Shared state of one collection run. Public for sibling adapter crates
@@ -379,14 +376,29 @@ pub async fn collect(
         .and_then(|a| a.split(':').nth(1))
         .unwrap_or("aws")
         .to_string();
+    // The account's enabled regions: what is read is judged against them.
+    let sink = SnapshotSink::new();
+    let enabled = match regional::enabled_regions(&sdk).await {
+        Ok(mut list) => {
+            list.sort();
+            Some(list)
+        }
+        Err(e) => {
+            // Unknown: every rule about every region is ERROR with this.
+            sink.error(e);
+            None
+        }
+    };
     let mut regions = opts.regions.clone();
-    if opts.all_regions {
-        regions = regional::enabled_regions(&sdk)
-            .await
-            .map_err(AwsError::Regions)?;
-    }
     if regions.is_empty() {
-        regions.push(sdk.region().expect("checked").to_string());
+        match &enabled {
+            Some(list) if !list.is_empty() => regions = list.clone(),
+            _ => {
+                let home = sdk.region().expect("checked").to_string();
+                tracing::warn!(%home, "the enabled regions are unknown; reading the home region only");
+                regions.push(home);
+            }
+        }
     }
     regions.sort();
     regions.dedup();
@@ -396,7 +408,7 @@ pub async fn collect(
         account,
         partition,
         now: Utc::now(),
-        sink: SnapshotSink::new(),
+        sink,
         opts,
         progress,
     });
@@ -436,7 +448,9 @@ pub async fn collect(
 
     let ctx = Arc::into_inner(ctx).expect("all tasks finished");
     let collected_at = ctx.now.to_rfc3339_opts(SecondsFormat::Secs, true);
-    Ok(ctx
+    let mut snapshot = ctx
         .sink
-        .into_snapshot(Provider::Aws, ctx.account, regions, collected_at))
+        .into_snapshot(Provider::Aws, ctx.account, regions, collected_at);
+    snapshot.scope.enabled_regions = enabled;
+    Ok(snapshot)
 }

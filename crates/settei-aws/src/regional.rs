@@ -779,13 +779,18 @@ async fn kms(ctx: &Ctx, region: &str) {
 }
 
 /// The regions enabled for the account (account:ListRegions).
-pub async fn enabled_regions(sdk: &SdkConfig) -> Result<Vec<String>, String> {
+/// The regions enabled for the account (by default or opted in); a failure
+/// is recorded against `<provider>.account.regions`.
+pub async fn enabled_regions(
+    sdk: &SdkConfig,
+) -> Result<Vec<String>, settei_model::CollectionError> {
     use aws_sdk_account::types::RegionOptStatus;
     let client = aws_sdk_account::Client::from_conf(
         aws_sdk_account::config::Builder::from(sdk)
             .interceptor(ReadOnlyGuard)
             .build(),
     );
+    let kind = settei_model::regions_kind(settei_model::Provider::Aws);
     let regions = client
         .list_regions()
         .region_opt_status_contains(RegionOptStatus::Enabled)
@@ -795,7 +800,7 @@ pub async fn enabled_regions(sdk: &SdkConfig) -> Result<Vec<String>, String> {
         .send()
         .try_collect()
         .await
-        .map_err(|e| aws_smithy_types::error::display::DisplayErrorContext(&e).to_string())?;
+        .map_err(|e| failure(Scope::kind(&kind, None), "account", "ListRegions", &e))?;
     Ok(regions
         .iter()
         .filter_map(|r| r.region_name().map(str::to_string))

@@ -61,12 +61,15 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
 
     let mut findings = Vec::new();
 
-    // Kinds that were not read at all, or not in some region.
+    // Kinds that were not read at all, or not in some region; and, for
+    // rules about every region, the enabled regions that were not read.
+    let regions_kind = settei_model::regions_kind(snapshot.provider);
+    let unscanned = snapshot.unscanned_regions();
     for rule in &rules {
         let collected = snapshot.collected_kinds.iter().any(|k| rule.applies_to(k));
         let mut errors: Vec<&CollectionError> = kind_errors
             .iter()
-            .filter(|(k, _)| rule.applies_to(k))
+            .filter(|(k, _)| rule.applies_to(k) || (rule.per_region && **k == regions_kind))
             .flat_map(|(_, e)| e.iter().copied())
             .collect();
         // Stable order whatever the map's.
@@ -82,8 +85,30 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
             };
             findings.push(scope_error(rule, snapshot, &rule.kind, None, err));
         }
+        if rule.per_region {
+            for region in &unscanned {
+                if !applies_to_scope(rule, &env, &params_of(rule), &rule.kind, Some(region)) {
+                    continue;
+                }
+                let err = FindingError {
+                    cause: ErrorCause::NotScanned,
+                    operation: None,
+                    message: format!(
+                        "region {region} is enabled for the account but was not read \
+                         (scan it, or every enabled region, to judge it)"
+                    ),
+                };
+                findings.push(scope_error(rule, snapshot, &rule.kind, Some(region), err));
+            }
+        }
         for e in errors {
-            if !applies_to_scope(rule, &env, &params_of(rule), &e.kind, e.region.as_deref()) {
+            // The regions error speaks of the rule's own kind, in regions
+            // nobody knows: it always applies.
+            let regions_unknown = e.kind == regions_kind;
+            let kind = if regions_unknown { &rule.kind } else { &e.kind };
+            if !regions_unknown
+                && !applies_to_scope(rule, &env, &params_of(rule), kind, e.region.as_deref())
+            {
                 continue;
             }
             let err = FindingError {
@@ -91,13 +116,7 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
                 operation: e.operation.clone(),
                 message: e.message.clone(),
             };
-            findings.push(scope_error(
-                rule,
-                snapshot,
-                &e.kind,
-                e.region.as_deref(),
-                err,
-            ));
+            findings.push(scope_error(rule, snapshot, kind, e.region.as_deref(), err));
         }
     }
 

@@ -278,3 +278,58 @@ fn errors_for_resources_missing_from_the_snapshot_are_not_dropped() {
     }
     assert!(findings.iter().all(|f| f.status != Status::Pass));
 }
+
+#[test]
+fn enabled_regions_left_unread_make_per_region_rules_error() {
+    let c = catalog();
+    let per_region: Vec<&str> = c
+        .rules
+        .iter()
+        .filter(|r| r.provider == Provider::Aws && r.per_region)
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(per_region.contains(&"AWS-GUARDDUTY-001") && per_region.contains(&"AWS-RESIDENCY-001"));
+    let mut snap = Snapshot::new(Provider::Aws, "111122223333", "2026-11-20T00:00:00Z");
+    snap.collected_kinds = all_kinds(&c);
+    snap.regions = vec!["ap-northeast-1".into()];
+    snap.scope.enabled_regions = Some(vec!["ap-northeast-1".into(), "eu-west-1".into()]);
+    let findings = settei_engine::evaluate(&c.rules, &snap);
+    for id in &per_region {
+        let f: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule_id == *id && f.region == "eu-west-1")
+            .collect();
+        assert_eq!(f.len(), 1, "{id}");
+        assert_eq!(f[0].status, Status::Error);
+        assert_eq!(f[0].error.as_ref().unwrap().cause, ErrorCause::NotScanned);
+    }
+    // A rule on individual resources makes no claim about every region.
+    assert!(!findings
+        .iter()
+        .any(|f| f.rule_id == "AWS-S3-001" && f.region == "eu-west-1"));
+
+    // Enabled regions unknown (the listing failed): every per-region rule
+    // is ERROR with that failure.
+    let mut snap = Snapshot::new(Provider::Aws, "111122223333", "2026-11-20T00:00:00Z");
+    snap.collected_kinds = all_kinds(&c);
+    snap.regions = vec!["ap-northeast-1".into()];
+    snap.errors.push(settei_model::CollectionError {
+        kind: settei_model::regions_kind(Provider::Aws),
+        region: None,
+        resource_id: None,
+        attributes: vec![],
+        cause: ErrorCause::AccessDenied,
+        operation: Some("account:ListRegions".into()),
+        message: "denied".into(),
+    });
+    let findings = settei_engine::evaluate(&c.rules, &snap);
+    for id in &per_region {
+        assert!(
+            findings.iter().any(|f| f.rule_id == *id
+                && f.error
+                    .as_ref()
+                    .is_some_and(|e| e.operation.as_deref() == Some("account:ListRegions"))),
+            "{id}"
+        );
+    }
+}

@@ -16,7 +16,8 @@ pub use guideline::{
 };
 pub use lang::{Lang, Text};
 pub use snapshot::{
-    CollectionError, ErrorCause, Provider, Resource, Snapshot, SNAPSHOT_SCHEMA_VERSION,
+    regions_kind, AccountScope, CollectionError, ErrorCause, Provider, Resource, Snapshot,
+    SNAPSHOT_SCHEMA_VERSION,
 };
 
 use serde::{Deserialize, Serialize};

@@ -61,9 +61,13 @@ pub struct Snapshot {
     pub provider: Provider,
     /// AWS account id, Azure subscription id or GCP project id.
     pub account: String,
-    /// The regions the collector was asked to read.
+    /// The regions (locations) the collector read.
     #[serde(default)]
     pub regions: Vec<String>,
+    /// Where the account sits, and every region enabled for it: what was
+    /// read is judged against it.
+    #[serde(default, skip_serializing_if = "AccountScope::is_empty")]
+    pub scope: AccountScope,
     /// When collection finished, RFC 3339.
     pub collected_at: String,
     /// The settei version that wrote this snapshot.
@@ -90,12 +94,75 @@ impl Snapshot {
             provider,
             account: account.into(),
             regions: Vec::new(),
+            scope: AccountScope::default(),
             collected_at: collected_at.into(),
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             collected_kinds: Vec::new(),
             resources: Vec::new(),
             errors: Vec::new(),
         }
+    }
+}
+
+impl Snapshot {
+    /// The enabled regions that were not read, sorted; empty when every
+    /// enabled region was read or the enabled ones are not known.
+    pub fn unscanned_regions(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .scope
+            .enabled_regions
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .filter(|r| !self.regions.iter().any(|s| s == r))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The kind of the collection error recorded when the account's enabled
+/// regions could not be listed: every rule about every region is ERROR
+/// with it, since what the unread regions hold is unknown.
+pub fn regions_kind(provider: Provider) -> String {
+    format!("{provider}.account.regions")
+}
+
+/// Where one account sits and what it spans, beyond its id: an AWS account
+/// (with its organization), an Azure subscription (with its tenant and
+/// resource groups) or a GCP project (with its number and parent).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountScope {
+    /// A display name: the AWS account alias, the Azure subscription's
+    /// display name, the GCP project's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The Azure tenant (directory) id of the subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    /// The GCP project number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// The parent in the provider's hierarchy: an AWS organization or OU
+    /// id, an Azure management group, a GCP `folders/N` or
+    /// `organizations/N`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// The Azure resource groups of the subscription that were read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resource_groups: Vec<String>,
+    /// Every region or location enabled for the account (AWS: the regions
+    /// enabled by default and opted in; GCP locations include multi-regions
+    /// such as `us`). Absent: not known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_regions: Option<Vec<String>>,
+}
+
+impl AccountScope {
+    pub fn is_empty(&self) -> bool {
+        self == &AccountScope::default()
     }
 }
 
@@ -135,6 +202,9 @@ pub enum ErrorCause {
     Unavailable,
     /// The snapshot does not contain the resource kind at all.
     NotCollected,
+    /// An enabled region that the scan did not read (a claim about every
+    /// region cannot be made from the others).
+    NotScanned,
     /// The rule could not be evaluated on the collected data.
     Evaluation,
     /// Anything else; the message says what.
@@ -150,6 +220,7 @@ impl ErrorCause {
             ErrorCause::UnknownShape => "unknown_shape",
             ErrorCause::Unavailable => "unavailable",
             ErrorCause::NotCollected => "not_collected",
+            ErrorCause::NotScanned => "not_scanned",
             ErrorCause::Evaluation => "evaluation",
             ErrorCause::Other => "other",
         }
@@ -164,6 +235,7 @@ impl ErrorCause {
             (Ja, ErrorCause::UnknownShape) => "想定外の応答形式",
             (Ja, ErrorCause::Unavailable) => "サービス利用不可",
             (Ja, ErrorCause::NotCollected) => "未収集",
+            (Ja, ErrorCause::NotScanned) => "未スキャンのリージョン",
             (Ja, ErrorCause::Evaluation) => "評価エラー",
             (Ja, ErrorCause::Other) => "その他のエラー",
             (En, ErrorCause::AccessDenied) => "access denied",
@@ -172,6 +244,7 @@ impl ErrorCause {
             (En, ErrorCause::UnknownShape) => "unexpected response shape",
             (En, ErrorCause::Unavailable) => "service unavailable",
             (En, ErrorCause::NotCollected) => "not collected",
+            (En, ErrorCause::NotScanned) => "region not scanned",
             (En, ErrorCause::Evaluation) => "evaluation error",
             (En, ErrorCause::Other) => "other error",
         }

@@ -66,11 +66,7 @@ fn build(input: &ReportInput<'_>) -> Vec<Block> {
 
     // 1. Scope.
     doc.push(Block::Heading(2, l(lang, "1. 診断範囲", "1. Scope")));
-    let regions = if snap.regions.is_empty() {
-        "-".to_string()
-    } else {
-        snap.regions.join(", ")
-    };
+    let regions = crate::view::regions_text(snap, lang);
     let kv = |k: &str, v: String| vec![Labels::get(k, lang).to_string(), v];
     doc.push(Block::Table(
         vec![l(lang, "項目", "Item"), l(lang, "内容", "Value")],

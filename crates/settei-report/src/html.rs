@@ -263,11 +263,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
     );
 
     // Scope.
-    let regions = if snap.regions.is_empty() {
-        "-".to_string()
-    } else {
-        snap.regions.join(", ")
-    };
+    let regions = crate::view::regions_text(snap, input.lang);
     let _ = write!(
         o,
         r#"<section id="scope"><h2>{}</h2><table class="kv"><tbody>

@@ -40,6 +40,8 @@ pub fn render(input: &ReportInput<'_>) -> String {
             "provider": snap.provider,
             "account": snap.account,
             "regions": snap.regions,
+            "scope": snap.scope,
+            "unscanned_regions": snap.unscanned_regions(),
             "collected_at": snap.collected_at,
             "snapshot_tool_version": snap.tool_version,
             "resource_count": input.resource_count,
@@ -79,6 +81,8 @@ struct RawScan {
     account: String,
     #[serde(default)]
     regions: Vec<String>,
+    #[serde(default)]
+    scope: settei_model::AccountScope,
     collected_at: String,
     #[serde(default)]
     snapshot_tool_version: String,
@@ -111,6 +115,7 @@ pub fn parse(text: &str) -> Result<StoredScan, ParseError> {
     let mut snapshot =
         settei_model::Snapshot::new(raw.scan.provider, &raw.scan.account, &raw.scan.collected_at);
     snapshot.regions = raw.scan.regions;
+    snapshot.scope = raw.scan.scope;
     snapshot.tool_version = raw.scan.snapshot_tool_version;
     snapshot.errors = raw.collection_errors;
     Ok(StoredScan {

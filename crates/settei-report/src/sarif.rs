@@ -168,6 +168,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 "provider": snap.provider,
                 "account": snap.account,
                 "regions": snap.regions,
+                "unscanned_regions": snap.unscanned_regions(),
                 "collected_at": snap.collected_at,
                 "rule_count": view::rule_count(input),
                 "resource_count": input.resource_count,

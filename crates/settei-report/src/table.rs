@@ -69,11 +69,7 @@ pub fn render(input: &ReportInput<'_>, opts: TableOptions) -> String {
     let g = &input.catalog.guideline;
     let snap = input.snapshot;
     let mut out = String::new();
-    let regions = if snap.regions.is_empty() {
-        "-".to_string()
-    } else {
-        snap.regions.join(", ")
-    };
+    let regions = crate::view::regions_text(snap, lang);
     let _ = writeln!(
         out,
         "settei {} — {}: {} {} ({regions}) @ {}",

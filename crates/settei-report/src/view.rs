@@ -199,3 +199,37 @@ impl Labels {
         }
     }
 }
+
+/// The regions a scan read, and how that compares with the account's
+/// enabled regions: `ap-northeast-1, us-east-1 (not scanned: eu-west-1)`.
+/// Every report states this coverage, so a partial scan never reads as a
+/// whole one.
+pub fn regions_text(snap: &settei_model::Snapshot, lang: Lang) -> String {
+    let read = if snap.regions.is_empty() {
+        "-".to_string()
+    } else {
+        snap.regions.join(", ")
+    };
+    let unscanned = snap.unscanned_regions();
+    let regions_error = snap
+        .errors
+        .iter()
+        .any(|e| e.kind == settei_model::regions_kind(snap.provider));
+    match (lang, unscanned.is_empty(), regions_error) {
+        (_, false, _) => {
+            let label = if lang == Lang::Ja {
+                "未スキャン"
+            } else {
+                "not scanned"
+            };
+            format!("{read} ({label}: {})", unscanned.join(", "))
+        }
+        (Lang::Ja, true, true) => {
+            format!("{read}（有効なリージョンの一覧を取得できず、網羅性は不明）")
+        }
+        (Lang::En, true, true) => {
+            format!("{read} (the enabled regions could not be listed: coverage unknown)")
+        }
+        _ => read,
+    }
+}

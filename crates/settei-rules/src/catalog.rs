@@ -453,6 +453,8 @@ fn load_rule(f: &SourceFile, ctx: &RuleContext<'_>, diags: &mut Vec<Diagnostic>)
                 ja: "すべてのリソース種別".into(),
                 en: "Every resource kind".into(),
             },
+            // Where data may be is a claim about every region.
+            per_region: true,
             root: Ty::Object(Default::default()),
             attributes: Vec::new(),
             file: String::new(),
@@ -652,6 +654,7 @@ fn load_rule(f: &SourceFile, ctx: &RuleContext<'_>, diags: &mut Vec<Diagnostic>)
         param_docs,
         compiled: compiled?,
         applies_when,
+        per_region: kind.is_some_and(|k| k.per_region),
         file: f.display.clone(),
     })
 }

@@ -84,6 +84,9 @@ pub struct Rule {
     /// records for a rule on where data is kept. A resource it is false for
     /// gets no finding; one it cannot be evaluated on gets ERROR.
     pub applies_when: Option<(String, CompiledCondition)>,
+    /// The rule claims something about every region: its kind is
+    /// `per_region`, or it is a rule on every kind (residency).
+    pub per_region: bool,
     /// Where the rule came from (`rules/aws/s3/AWS-S3-001.toml` for embedded rules).
     pub file: String,
 }

@@ -113,6 +113,10 @@ pub struct KindSchema {
     pub kind: String,
     pub provider: Provider,
     pub title: Text,
+    /// One record per region (a region's settings, such as GuardDuty's
+    /// detector): a rule on it claims something about every region, so an
+    /// enabled region that was not read makes it ERROR (`not_scanned`).
+    pub per_region: bool,
     /// The attribute tree, rooted at an object.
     pub root: Ty,
     /// The attributes in file order, for documentation.
@@ -168,6 +172,8 @@ struct RawKind {
     kind: Spanned<String>,
     provider: Spanned<String>,
     title: Text,
+    #[serde(default)]
+    per_region: bool,
     attributes: toml::Table,
 }
 
@@ -262,6 +268,7 @@ pub fn parse_kind(src: SourceRef<'_>) -> Result<KindSchema, Vec<Diagnostic>> {
         kind: raw.kind.into_inner(),
         provider: provider.expect("checked above"),
         title: raw.title,
+        per_region: raw.per_region,
         root,
         attributes: docs,
         file: src.path.to_string(),
