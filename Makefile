@@ -87,9 +87,14 @@ docs-check:
 # Chromium); then a live scan of the demo account on moto (release build;
 # wall time and peak memory).
 bench: venv browser
-	$(CARGO) run --locked --release --quiet --package xtask -- bench --resources 100000 --html $(OUT)/bench-50k-findings.html
+	@mkdir -p $(OUT)
+	$(CARGO) run --locked --release --quiet --package xtask -- bench --resources 100000 --html $(OUT)/bench-50k-findings.html \
+	  --write-snapshot $(OUT)/bench-100k-snapshot.json
 	$(PYTHON) scripts/html_load.py $(OUT)/bench-50k-findings.html --runs 3
 	$(CARGO) build --locked --release --bin settei
+	@echo "settei scan --snapshot (100,000 resources, read, checked, evaluated, JSON written):"
+	$(PYTHON) scripts/measure.py --runs 1 -- $(CARGO_TARGET_DIR)/release/settei scan \
+	  --snapshot $(OUT)/bench-100k-snapshot.json --format json -o $(OUT)/bench-100k-report.json
 	scripts/demo-aws.sh --measure 5 $(CARGO_TARGET_DIR)/release/settei $(SETTEI_PYTHON) $(OUT)
 
 clean:

@@ -476,8 +476,15 @@ fn scan(args: ReportArgs, source: Source) -> Result<ExitCode> {
     findings.retain(|f| {
         (args.severity.is_empty() || args.severity.contains(&f.severity))
             && (args.category.is_empty() || args.category.contains(&f.category))
-            && (args.status.is_empty() || args.status.contains(&f.status))
     });
+    // The CI gate sees every status: `--status` only chooses what is shown,
+    // so `--status pass` cannot switch a gate off.
+    let gate = args.fail_on.is_some_and(|threshold| {
+        findings
+            .iter()
+            .any(|f| matches!(f.status, Status::Fail | Status::Error) && f.severity >= threshold)
+    });
+    findings.retain(|f| args.status.is_empty() || args.status.contains(&f.status));
     for c in &args.category {
         if catalog.guideline.category(c).is_none() {
             bail!(
@@ -507,11 +514,6 @@ fn scan(args: ReportArgs, source: Source) -> Result<ExitCode> {
     for (path, text) in &rendered {
         crate::output::write(path.as_deref(), text)?;
     }
-    let gate = args.fail_on.is_some_and(|threshold| {
-        findings
-            .iter()
-            .any(|f| matches!(f.status, Status::Fail | Status::Error) && f.severity >= threshold)
-    });
     Ok(ExitCode::from(if gate { EXIT_FINDINGS } else { EXIT_OK }))
 }
 

@@ -57,5 +57,5 @@ pub fn aws(opts: &settei_aws::AwsOptions) -> Result<Snapshot> {
 pub fn write_snapshot(path: &Path, snapshot: &Snapshot) -> Result<()> {
     let mut text = serde_json::to_string_pretty(snapshot).context("serializing the snapshot")?;
     text.push('\n');
-    crate::output::write_atomic(path, text.as_bytes())
+    crate::output::write_atomic(path, text.as_bytes(), crate::output::Visibility::Private)
 }

@@ -37,20 +37,23 @@ pub fn load_snapshot(path: &Path, catalog: &Catalog) -> Result<Snapshot> {
     let src = SourceRef::new(&shown, &text);
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    // Where a resource is written, looked up only for a problem to report:
+    // searching the text for every resource made loading quadratic.
+    let at = |r: &settei_model::Resource| {
+        text.find(&serde_json::to_string(&r.id).unwrap_or_default())
+            .unwrap_or(0)
+    };
     for r in &snapshot.resources {
-        let at = text
-            .find(&serde_json::to_string(&r.id).unwrap_or_default())
-            .unwrap_or(0);
         if !seen.insert((&r.id, &r.kind)) {
             problems.push(src.at(
-                at,
+                at(r),
                 format!("resource `{}` of kind `{}` appears twice", r.id, r.kind),
             ));
         }
         match catalog.kinds.get(&r.kind) {
             Some(k) => {
                 if let Err(e) = k.check_attributes(&r.attributes) {
-                    problems.push(src.at(at, format!("resource `{}`: {e}", r.id)));
+                    problems.push(src.at(at(r), format!("resource `{}`: {e}", r.id)));
                 }
             }
             None => tracing::warn!(

@@ -679,3 +679,46 @@ fn a_stored_json_report_renders_like_the_scan_it_came_from() {
         stderr(&o)
     );
 }
+
+/// `--status` filters what is shown, never what the CI gate sees.
+#[test]
+fn the_gate_ignores_the_status_filter() {
+    let o = settei(&[
+        "scan",
+        "--snapshot",
+        DEMO,
+        "--status",
+        "pass",
+        "--fail-on",
+        "high",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = settei(&["scan", "--snapshot", DEMO, "--status", "pass"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Reports are created as the user's umask allows, not forced to 0644.
+#[cfg(unix)]
+#[test]
+fn reports_respect_the_umask() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("r.html");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg("umask 077 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_settei"))
+        .args(["scan", "--snapshot", DEMO, "--format", "html", "-o"])
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mode = std::fs::metadata(&html).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // No temporary file is left beside it.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("r.html")]);
+}

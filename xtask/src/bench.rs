@@ -71,7 +71,11 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-pub fn run(n: usize, html_out: Option<&std::path::Path>) -> Result<()> {
+pub fn run(
+    n: usize,
+    html_out: Option<&std::path::Path>,
+    snapshot_out: Option<&std::path::Path>,
+) -> Result<()> {
     let t0 = Instant::now();
     let catalog = Catalog::embedded().map_err(|d| anyhow::anyhow!("{d}"))?;
     let load = t0.elapsed();
@@ -132,6 +136,12 @@ pub fn run(n: usize, html_out: Option<&std::path::Path>) -> Result<()> {
     }
     if let Some(path) = html_out {
         html_report(&catalog, &snap, &findings, path)?;
+    }
+    // The same snapshot as a file, for timing `settei scan --snapshot`
+    // end to end (reading and checking the file included).
+    if let Some(path) = snapshot_out {
+        std::fs::write(path, serde_json::to_vec(&snap)?)?;
+        println!("  snapshot file:    {}", path.display());
     }
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! Developer tasks: `cargo xtask docs [--check]`,
-//! `cargo xtask bench [--resources N] [--html FILE]`.
+//! `cargo xtask bench [--resources N] [--html FILE] [--write-snapshot FILE]`.
 
 mod bench;
 
@@ -33,10 +33,15 @@ fn main() -> Result<()> {
                 .position(|a| a == "--html")
                 .and_then(|i| args.get(i + 1))
                 .map(std::path::PathBuf::from);
-            bench::run(n, html.as_deref())
+            let snapshot = args
+                .iter()
+                .position(|a| a == "--write-snapshot")
+                .and_then(|i| args.get(i + 1))
+                .map(std::path::PathBuf::from);
+            bench::run(n, html.as_deref(), snapshot.as_deref())
         }
         _ => bail!(
-            "usage: cargo xtask docs [--check] | cargo xtask bench [--resources N] [--html FILE]"
+            "usage: cargo xtask docs [--check] | cargo xtask bench [--resources N] [--html FILE] [--write-snapshot FILE]"
         ),
     }
 }

@@ -6,16 +6,30 @@ pub(crate) fn collect(rule: &Rule, resource: &Resource) -> Evidence {
     let mut out = Evidence::new();
     for path in &rule.compiled.reads {
         let value = if let Some(p) = path.strip_prefix("params.") {
-            project_path(
-                &serde_json::Value::Object(rule.params.clone().into_iter().collect()),
-                p,
-            )
+            // A parameter path is its name, or a name and a path into it.
+            let (name, rest) = split_first(p);
+            match rule.params.get(name) {
+                Some(v) if rest.is_empty() => v.clone(),
+                Some(v) => project_path(v, rest),
+                None => serde_json::Value::Null,
+            }
         } else if let Some(p) = path.strip_prefix("resource.") {
-            let meta = serde_json::json!({
-                "id": resource.id, "kind": resource.kind, "name": resource.name,
-                "region": resource.region, "tags": resource.tags,
-            });
-            project_path(&meta, p)
+            use serde_json::Value as J;
+            match p {
+                "id" => J::String(resource.id.clone()),
+                "kind" => J::String(resource.kind.clone()),
+                "name" => J::String(resource.name.clone()),
+                "region" => J::String(resource.region.clone()),
+                "tags" => serde_json::to_value(&resource.tags).unwrap_or(J::Null),
+                other => match other.strip_prefix("tags") {
+                    // `tags[]` and `tags.key`: the tag values.
+                    Some(_) => {
+                        let tags = serde_json::to_value(&resource.tags).unwrap_or(J::Null);
+                        project_path(&serde_json::json!({ "tags": tags }), other)
+                    }
+                    None => J::Null,
+                },
+            }
         } else {
             project(&resource.attributes, path)
         };

@@ -190,9 +190,8 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
 
 /// The rule's parameters as a CEL value.
 fn params_of(rule: &Rule) -> cel::Value {
-    json_to_cel(&serde_json::Value::Object(
-        rule.params.clone().into_iter().collect(),
-    ))
+    let map: serde_json::Map<String, serde_json::Value> = rule.params.clone().into_iter().collect();
+    settei_rules::value::map_to_cel(&map)
 }
 
 /// Whether a rule speaks about a whole kind in a region (for an error
@@ -232,7 +231,7 @@ fn applies_to_scope(
 
 /// The variables a condition sees for one resource: `r` and `resource`.
 fn resource_context(env: Arc<Env>, resource: &Resource) -> Context<'static, 'static> {
-    let attrs = json_to_cel(&serde_json::Value::Object(resource.attributes.clone()));
+    let attrs = settei_rules::value::map_to_cel(&resource.attributes);
     let meta = json_to_cel(&serde_json::json!({
         "id": resource.id,
         "kind": resource.kind,

@@ -22,12 +22,16 @@ pub fn json_to_cel(v: &serde_json::Value) -> Value {
         serde_json::Value::Array(items) => {
             Value::List(Arc::new(items.iter().map(json_to_cel).collect()))
         }
-        serde_json::Value::Object(m) => {
-            let map: HashMap<Key, Value> = m
-                .iter()
-                .map(|(k, v)| (Key::String(Arc::new(k.clone())), json_to_cel(v)))
-                .collect();
-            Value::Map(Map { map: Arc::new(map) })
-        }
+        serde_json::Value::Object(m) => map_to_cel(m),
     }
+}
+
+/// Converts a JSON object to a CEL map without copying it into a
+/// `serde_json::Value` first.
+pub fn map_to_cel(m: &serde_json::Map<String, serde_json::Value>) -> Value {
+    let map: HashMap<Key, Value> = m
+        .iter()
+        .map(|(k, v)| (Key::String(Arc::new(k.clone())), json_to_cel(v)))
+        .collect();
+    Value::Map(Map { map: Arc::new(map) })
 }
