@@ -30,6 +30,7 @@ mod databases;
 mod elasticache;
 mod elbv2;
 mod error;
+mod filter_pattern;
 mod guard;
 mod iam;
 mod monitoring;

@@ -293,6 +293,11 @@ pub const READS: ReadPolicy = ReadPolicy {
             "s3:GetAccountPublicAccessBlock",
         ),
         op(
+            "SNS",
+            "ListSubscriptionsByTopic",
+            "sns:ListSubscriptionsByTopic",
+        ),
+        op(
             "SSM",
             "DescribeInstanceInformation",
             "ssm:DescribeInstanceInformation",
