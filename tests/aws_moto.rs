@@ -16,6 +16,7 @@
 mod support;
 
 use std::collections::BTreeSet;
+use std::time::Instant;
 
 use serde_json::Value;
 use settei_rules::Catalog;
@@ -1836,4 +1837,119 @@ fn collect_and_scan_all(endpoint: &str) -> (Value, Value) {
         serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap(),
         serde_json::from_slice(&scan.stdout).unwrap(),
     )
+}
+
+/// Differential fault test: collect the seeded account once, then deny each
+/// operation the collection sent, alone, and compare. No finding may turn
+/// from FAIL or ERROR into PASS, and every finding that changes (or
+/// appears, or is replaced by an error for its whole kind) must name the
+/// denied operation. Collections share one seeded moto (they only read),
+/// each through its own proxy, four at a time.
+#[test]
+fn denying_any_single_operation_never_turns_a_finding_into_pass() {
+    use std::collections::BTreeMap;
+    let moto = Moto::start();
+    moto.seed();
+    let dir = tempfile::tempdir().unwrap();
+    let base_log = dir.path().join("baseline.jsonl");
+    let proxy = FaultProxy::start(&moto.url, &base_log, &[]);
+    let (_, baseline) = collect_and_scan(&proxy.url, &["--max-attempts", "1"]);
+    drop(proxy);
+    let key = |f: &Value| {
+        (
+            f["rule_id"].as_str().unwrap().to_string(),
+            f["resource_id"].as_str().unwrap().to_string(),
+        )
+    };
+    let index = |r: &Value| -> BTreeMap<(String, String), Value> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (key(f), f.clone()))
+            .collect()
+    };
+    let before = index(&baseline);
+    let mut ops: Vec<String> = std::fs::read_to_string(&base_log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter_map(|r| r["op"].as_str().map(str::to_string))
+        // The identity call is the one read without which nothing runs.
+        .filter(|op| op != "GetCallerIdentity")
+        .collect();
+    ops.sort();
+    ops.dedup();
+    assert!(ops.len() > 80, "only {} operations: {ops:?}", ops.len());
+
+    let started = Instant::now();
+    let queue = std::sync::Mutex::new(ops.clone());
+    let problems = std::sync::Mutex::new(Vec::<String>::new());
+    std::thread::scope(|s| {
+        for worker in 0..4 {
+            let (queue, problems, before, moto, dir) = (&queue, &problems, &before, &moto, &dir);
+            s.spawn(move || loop {
+                let Some(op) = queue.lock().unwrap().pop() else {
+                    break;
+                };
+                let log = dir
+                    .path()
+                    .join(format!("deny-{worker}-{op}.jsonl").replace([' ', '/'], "_"));
+                let proxy = FaultProxy::start(&moto.url, &log, &["--deny", &op]);
+                let (_, report) = collect_and_scan(&proxy.url, &["--max-attempts", "1"]);
+                let after = index(&report);
+                // (A join names every failed read it built on.)
+                let names = |f: &Value| {
+                    f["error"]["operation"].as_str().is_some_and(|o| {
+                        o.split(", ")
+                            .any(|one| one.rsplit(':').next() == Some(op.as_str()))
+                    })
+                };
+                let mut found = Vec::new();
+                for (k, f) in &after {
+                    let was = before.get(k);
+                    if let Some(b) = was {
+                        if b["status"] != "PASS" && f["status"] == "PASS" {
+                            found
+                                .push(format!("deny {op}: {k:?} turned {} into PASS", b["status"]));
+                        }
+                        if b["status"] == f["status"] && b["error"] == f["error"] {
+                            continue;
+                        }
+                    }
+                    if !names(f) {
+                        found.push(format!(
+                            "deny {op}: {k:?} changed ({} → {}) without naming it: {}",
+                            was.map_or(Value::Null, |b| b["status"].clone()),
+                            f["status"],
+                            f["error"]
+                        ));
+                    }
+                }
+                for k in before.keys().filter(|k| !after.contains_key(*k)) {
+                    let covered = after
+                        .values()
+                        .any(|f| f["rule_id"] == k.0.as_str() && names(f));
+                    if !covered {
+                        found.push(format!(
+                            "deny {op}: {k:?} vanished and no error of its rule names it"
+                        ));
+                    }
+                }
+                problems.lock().unwrap().extend(found);
+            });
+        }
+    });
+    let problems = problems.into_inner().unwrap();
+    eprintln!(
+        "differential fault test: {} operations denied one at a time in {:.0} s",
+        ops.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

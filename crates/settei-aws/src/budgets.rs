@@ -31,7 +31,7 @@ pub async fn collect(ctx: &Ctx) {
         Err(e) if crate::error::code(&e) == Some("NotFoundException") => Vec::new(),
         Err(e) => {
             return ctx.sink.error(failure(
-                Scope::kind(BUDGETS, None),
+                Scope::kind(BUDGETS, Some("global")),
                 "budgets",
                 "DescribeBudgets",
                 &e,

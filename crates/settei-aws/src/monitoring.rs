@@ -394,7 +394,9 @@ pub fn normalize(
             resource_id: Some(id.clone()),
             attributes: vec!["alarms".into()],
             cause: crate::trail::common_cause(cause_kinds.iter().copied()),
-            operation: None,
+            operation: ctx
+                .sink
+                .failed_operations(|e| e.kind == crate::trail::TRAIL || e.kind == MONITORING),
             message: format!("could not read: {}", causes.join(", ")),
         });
     }

@@ -98,7 +98,7 @@ fn trail_resource(ctx: &Ctx, t: &TrailInfo, buckets: &HashMap<String, BucketFact
                     resource_id: Some(t.arn.clone()),
                     attributes: lost,
                     cause: ErrorCause::Other,
-                    operation: None,
+                    operation: bucket_failures(ctx, t),
                     message: format!("settings of the trail's bucket `{}` could not be read", t.bucket.clone().unwrap_or_default()),
                 });
             }
@@ -109,7 +109,7 @@ fn trail_resource(ctx: &Ctx, t: &TrailInfo, buckets: &HashMap<String, BucketFact
             resource_id: Some(t.arn.clone()),
             attributes: vec!["s3_bucket_public".into(), "s3_bucket_access_logging".into()],
             cause: ErrorCause::Unavailable,
-            operation: None,
+            operation: bucket_failures(ctx, t),
             message: format!(
                 "the trail's bucket `{}` is not readable in this account (another account, or the bucket listing failed)",
                 t.bucket.clone().unwrap_or_default()
@@ -117,6 +117,20 @@ fn trail_resource(ctx: &Ctx, t: &TrailInfo, buckets: &HashMap<String, BucketFact
         }),
     }
     ctx.resource(TRAIL, t.arn.clone(), &t.home_region, t.name.clone(), a);
+}
+
+/// The failed reads a trail's bucket facts depend on: the bucket listing,
+/// the bucket's own reads, the account's Block Public Access.
+fn bucket_failures(ctx: &Ctx, t: &TrailInfo) -> Option<String> {
+    let arn = format!(
+        "arn:{}:s3:::{}",
+        ctx.partition,
+        t.bucket.clone().unwrap_or_default()
+    );
+    ctx.sink.failed_operations(|e| {
+        (e.kind == crate::s3::BUCKET && e.resource_id.as_ref().is_none_or(|id| *id == arn))
+            || e.kind == crate::s3::ACCOUNT
+    })
 }
 
 fn account_resource(ctx: &Ctx, trails: &[TrailInfo], failed: &[(String, ErrorCause)]) {
@@ -167,7 +181,7 @@ fn account_resource(ctx: &Ctx, trails: &[TrailInfo], failed: &[(String, ErrorCau
             } else {
                 common_cause(failed.iter().map(|f| f.1))
             },
-            operation: None,
+            operation: ctx.sink.failed_operations(|e| e.kind == TRAIL),
             message: if failed.is_empty() {
                 "the status or event selectors of some trails could not be read".into()
             } else {

@@ -208,6 +208,11 @@ fn applies_to_scope(
     let Some((_, applies)) = &rule.applies_when else {
         return true;
     };
+    // An error without a region is about the kind everywhere (S3's bucket
+    // listing), not about account-wide records: it may hold anything.
+    let Some(region) = region else {
+        return true;
+    };
     let decidable = applies
         .reads
         .iter()
@@ -218,7 +223,7 @@ fn applies_to_scope(
     let scope = Resource {
         id: String::new(),
         kind: kind.to_string(),
-        region: region.unwrap_or("global").to_string(),
+        region: region.to_string(),
         name: String::new(),
         tags: Default::default(),
         attributes: Default::default(),

@@ -54,6 +54,21 @@ impl SnapshotSink {
         inner.errors.push(e);
     }
 
+    /// The operations of the errors recorded so far that `pred` selects,
+    /// joined (`cloudtrail:GetTrailStatus, s3:ListBuckets`, sorted, each
+    /// once), or `None` if there are none: a join built on reads that
+    /// failed names them in its own error.
+    pub fn failed_operations(&self, pred: impl Fn(&CollectionError) -> bool) -> Option<String> {
+        let inner = self.inner.lock().expect("sink lock");
+        let ops: BTreeSet<&str> = inner
+            .errors
+            .iter()
+            .filter(|e| pred(e))
+            .filter_map(|e| e.operation.as_deref())
+            .collect();
+        (!ops.is_empty()).then(|| ops.into_iter().collect::<Vec<_>>().join(", "))
+    }
+
     /// The finished snapshot, with resources and errors in a stable order.
     pub fn into_snapshot(
         self,
