@@ -6,7 +6,8 @@ use aws_sdk_ec2::types::{
 };
 use base64::Engine as _;
 use serde_json::json;
-use settei_aws::{failure, secrets, unknown_shape, Ctx, Scope};
+use settei_aws::secrets;
+use settei_aws::sibling::{failure, unknown_shape, Ctx, Scope};
 
 use crate::{missing_id, name_of, tags};
 

@@ -5,7 +5,7 @@
 //!
 //! A crate of its own because `aws-sdk-ec2` is by far the heaviest SDK crate
 //! to build; `settei-aws` runs [`Ec2`] in every region through
-//! [`settei_aws::RegionalCollector`]. Every call goes through the read-only
+//! [`settei_aws::RegionalCollector`] (with `settei_aws::sibling`). Every call goes through the read-only
 //! guard; every failure is recorded against what it would have filled, so
 //! the engine reports ERROR rather than PASS (invariant 1). SDK types never
 //! leave this crate.
@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
-use settei_aws::{Ctx, RegionalCollector};
+use settei_aws::sibling::{Ctx, RegionalCollector};
 
 /// The EC2 collector for [`settei_aws::collect`].
 #[derive(Debug, Default, Clone, Copy)]
@@ -44,21 +44,21 @@ fn client(ctx: &Ctx, region: &str) -> aws_sdk_ec2::Client {
     aws_sdk_ec2::Client::from_conf(
         aws_sdk_ec2::config::Builder::from(&ctx.sdk)
             .region(aws_sdk_ec2::config::Region::new(region.to_string()))
-            .interceptor(settei_aws::ReadOnlyGuard)
+            .interceptor(settei_aws::sibling::ReadOnlyGuard)
             .build(),
     )
 }
 
 /// EC2 tags as a map; the `Name` tag also names the resource.
 fn tags(list: &[aws_sdk_ec2::types::Tag]) -> BTreeMap<String, String> {
-    settei_aws::tag_map(list.iter().map(|t| (t.key(), t.value())))
+    settei_aws::sibling::tag_map(list.iter().map(|t| (t.key(), t.value())))
 }
 
 /// A listed resource without its id cannot be reported on; the kind in the
 /// region becomes unknown rather than silently smaller.
 fn missing_id(kind: &str, region: &str, op: &str) -> settei_model::CollectionError {
-    settei_aws::unknown_shape(
-        settei_aws::Scope::kind(kind, Some(region)),
+    settei_aws::sibling::unknown_shape(
+        settei_aws::sibling::Scope::kind(kind, Some(region)),
         op,
         "a listed resource has no id",
     )

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_ec2::types::{IpPermission, NetworkAclEntry, RuleAction, VpcEndpointType};
 use serde_json::{json, Value};
-use settei_aws::{failure, unknown_shape, Ctx, Scope};
+use settei_aws::sibling::{failure, unknown_shape, Ctx, Scope};
 use settei_model::CollectionError;
 
 use crate::{missing_id, name_of, tags};

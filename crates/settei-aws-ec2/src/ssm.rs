@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_ssm::types::{ComplianceQueryOperatorType, ComplianceStringFilter};
-use settei_aws::{failure, Ctx, Scope};
+use settei_aws::sibling::{failure, Ctx, Scope};
 use settei_model::CollectionError;
 
 use crate::instances::INSTANCE;
@@ -30,7 +30,7 @@ pub fn client(ctx: &Ctx, region: &str) -> aws_sdk_ssm::Client {
     aws_sdk_ssm::Client::from_conf(
         aws_sdk_ssm::config::Builder::from(&ctx.sdk)
             .region(aws_sdk_ssm::config::Region::new(region.to_string()))
-            .interceptor(settei_aws::ReadOnlyGuard)
+            .interceptor(settei_aws::sibling::ReadOnlyGuard)
             .build(),
     )
 }
@@ -172,7 +172,7 @@ mod tests {
             .credentials_provider(aws_sdk_ssm::config::Credentials::new(
                 "testing", "testing", None, None, "test",
             ))
-            .interceptor(settei_aws::ReadOnlyGuard)
+            .interceptor(settei_aws::sibling::ReadOnlyGuard)
             .build();
         aws_sdk_ssm::Client::from_conf(conf)
     }

@@ -9,40 +9,7 @@ use settei_model::{CollectionError, ErrorCause};
 /// A failed SDK call, as every client returns it.
 pub type SdkFailure<E> = SdkError<E, HttpResponse>;
 
-/// Where a failed call sits in the snapshot.
-#[derive(Debug, Clone)]
-pub struct Scope<'a> {
-    pub kind: &'a str,
-    pub region: Option<&'a str>,
-    pub resource_id: Option<&'a str>,
-    /// Attributes that become unknown; empty = the whole resource or kind.
-    pub attributes: &'a [&'a str],
-}
-
-impl<'a> Scope<'a> {
-    pub fn kind(kind: &'a str, region: Option<&'a str>) -> Self {
-        Scope {
-            kind,
-            region,
-            resource_id: None,
-            attributes: &[],
-        }
-    }
-
-    pub fn attrs(
-        kind: &'a str,
-        region: Option<&'a str>,
-        resource_id: &'a str,
-        attributes: &'a [&'a str],
-    ) -> Self {
-        Scope {
-            kind,
-            region,
-            resource_id: Some(resource_id),
-            attributes,
-        }
-    }
-}
+pub use settei_provider::{unknown_shape, Scope};
 
 /// The error code of an SDK error, when the service sent one.
 pub fn code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
@@ -184,20 +151,23 @@ where
     }
 }
 
-/// An answer the collector could not interpret.
-pub fn unknown_shape(
-    scope: Scope<'_>,
-    operation: &str,
-    message: impl Into<String>,
-) -> CollectionError {
-    CollectionError {
-        kind: scope.kind.to_string(),
-        region: scope.region.map(str::to_string),
-        resource_id: scope.resource_id.map(str::to_string),
-        attributes: scope.attributes.iter().map(|s| s.to_string()).collect(),
-        cause: ErrorCause::UnknownShape,
-        operation: Some(operation.to_string()),
-        message: message.into(),
+/// The AWS adapter's [`settei_provider::Classify`]: every SDK client's
+/// failures, through [`failure`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AwsErrors;
+
+impl<E> settei_provider::Classify<SdkFailure<E>> for AwsErrors
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    fn failure(
+        &self,
+        scope: Scope<'_>,
+        service: &str,
+        operation: &str,
+        err: &SdkFailure<E>,
+    ) -> CollectionError {
+        failure(scope, service, operation, err)
     }
 }
 

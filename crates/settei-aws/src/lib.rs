@@ -41,73 +41,24 @@ mod regional;
 mod s3;
 pub mod secrets;
 mod secretsmanager;
+pub mod sibling;
 mod trail;
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use chrono::{DateTime, SecondsFormat, Utc};
-use std::collections::BTreeMap;
+use chrono::{SecondsFormat, Utc};
 
-use serde_json::Value;
-use settei_model::{Provider, Resource, Snapshot};
+use settei_model::{Provider, Snapshot};
 use settei_provider::{Progress, SnapshotSink};
 
-pub use error::{failure, unknown_shape, Scope};
-pub use guard::ReadOnlyGuard;
-
-/// One resource's fields as `op` returned them (see [`Ctx::fields`]).
-pub struct Fields<'a> {
-    ctx: &'a Ctx,
-    kind: &'a str,
-    region: &'a str,
-    id: &'a str,
-    op: &'a str,
-}
-
-impl Fields<'_> {
-    /// A field the API must answer. `None` records an unknown-shape error
-    /// against `attr` (so every rule reading it is ERROR) and stays `None`,
-    /// which the attributes then hold as null.
-    pub fn required<T>(&self, attr: &'static str, v: Option<T>) -> Option<T> {
-        if v.is_none() {
-            self.ctx.sink.error(unknown_shape(
-                Scope::attrs(self.kind, Some(self.region), self.id, &[attr]),
-                self.op,
-                format!("the response leaves `{attr}` out"),
-            ));
-        }
-        v
-    }
-}
-
-/// Tags as a map from any SDK's (key, value) pairs; a pair without a key is
-/// not a tag.
-pub fn tag_map<'a>(
-    pairs: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
-) -> BTreeMap<String, String> {
-    pairs
-        .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or("").to_string())))
-        .collect()
-}
-
-/// A per-region collector kept in its own crate (EC2 lives in
-/// `settei-aws-ec2` so that the rest of the workspace does not wait for
-/// `aws-sdk-ec2` to build). It reads through [`Ctx`] and records what it
-/// read, or why it could not, in [`Ctx::sink`].
-pub trait RegionalCollector: Send + Sync {
-    /// Collects one region.
-    fn collect<'a>(
-        &'a self,
-        ctx: &'a Ctx,
-        region: &'a str,
-    ) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
-}
+pub(crate) use guard::ReadOnlyGuard;
+pub(crate) use sibling::tag_map;
+pub(crate) use sibling::Ctx;
+pub use sibling::RegionalCollector;
 
 /// How to reach the account and what to read.
 #[derive(Debug, Clone)]
@@ -156,159 +107,6 @@ pub enum AwsError {
     NoRegion,
     #[error("cannot identify the account (sts:GetCallerIdentity): {0}")]
     Identity(String),
-}
-
-/// Shared state of one collection run. Public for sibling adapter crates
-/// (`settei-aws-ec2`) only: it carries the SDK configuration, so it must
-/// never reach the CLI, the engine or a report (invariant 3).
-pub struct Ctx {
-    pub sdk: SdkConfig,
-    pub account: String,
-    pub partition: String,
-    pub now: DateTime<Utc>,
-    pub sink: SnapshotSink,
-    pub opts: AwsOptions,
-    pub progress: Arc<dyn Progress>,
-}
-
-impl Ctx {
-    pub fn days_since(&self, t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
-        let t = t?;
-        let then = DateTime::<Utc>::from_timestamp(t.secs(), 0)?;
-        Some((self.now - then).num_days().max(0))
-    }
-
-    pub fn resource(&self, kind: &str, id: String, region: &str, name: String, attributes: Value) {
-        self.tagged_resource(kind, id, region, name, Default::default(), attributes)
-    }
-
-    pub fn tagged_resource(
-        &self,
-        kind: &str,
-        id: String,
-        region: &str,
-        name: String,
-        tags: BTreeMap<String, String>,
-        attributes: Value,
-    ) {
-        let attributes = match attributes {
-            Value::Object(m) => m,
-            _ => unreachable!("attributes are built as objects"),
-        };
-        self.sink.resource(Resource {
-            id,
-            kind: kind.to_string(),
-            region: region.to_string(),
-            name,
-            tags,
-            attributes,
-        });
-    }
-
-    /// Awaits a listing call. On failure the error is recorded against the
-    /// whole kind in the region (every rule on it reports ERROR) and `None`
-    /// is returned, so the caller stops: `let Some(x) = ctx.listed(..).await
-    /// else { return };`.
-    pub async fn listed<T, E>(
-        &self,
-        kind: &str,
-        region: &str,
-        service: &str,
-        operation: &str,
-        call: impl Future<Output = Result<T, error::SdkFailure<E>>>,
-    ) -> Option<T>
-    where
-        E: error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    {
-        match call.await {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.sink.error(failure(
-                    Scope::kind(kind, Some(region)),
-                    service,
-                    operation,
-                    &e,
-                ));
-                None
-            }
-        }
-    }
-
-    /// Awaits the call that describes one listed resource and takes the
-    /// part of its answer named `what` with `body`. A failed call, or an
-    /// answer without that part, is recorded against the whole resource
-    /// (every rule on it reports ERROR) and `None` is returned, so the caller
-    /// stops: `let Some(x) = ctx.described(..).await else { return };`.
-    pub async fn described<O, T, E>(
-        &self,
-        (kind, region, id): (&str, &str, &str),
-        service: &str,
-        operation: &str,
-        what: &str,
-        call: impl Future<Output = Result<O, error::SdkFailure<E>>>,
-        body: impl FnOnce(O) -> Option<T>,
-    ) -> Option<T>
-    where
-        E: error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    {
-        let scope = Scope::attrs(kind, Some(region), id, &[]);
-        match call.await {
-            Ok(o) => {
-                let part = body(o);
-                if part.is_none() {
-                    self.sink.error(unknown_shape(
-                        scope,
-                        &format!("{service}:{operation}"),
-                        format!("the response has no {what}"),
-                    ));
-                }
-                part
-            }
-            Err(e) => {
-                self.sink.error(failure(scope, service, operation, &e));
-                None
-            }
-        }
-    }
-
-    /// The fields of one listed resource that the API must answer, read
-    /// through [`Fields::required`].
-    pub fn fields<'a>(
-        &'a self,
-        kind: &'a str,
-        region: &'a str,
-        id: &'a str,
-        op: &'a str,
-    ) -> Fields<'a> {
-        Fields {
-            ctx: self,
-            kind,
-            region,
-            id,
-            op,
-        }
-    }
-
-    /// An ARN in this account's partition: `arn:<partition>:<service>:<region>:<account>:<rest>`.
-    pub fn arn(&self, service: &str, region: &str, rest: &str) -> String {
-        format!(
-            "arn:{}:{service}:{region}:{}:{rest}",
-            self.partition, self.account
-        )
-    }
-
-    /// A per-region settings record's id (one per service and region).
-    pub fn settings_id(&self, service: &str, region: &str) -> String {
-        self.arn(service, region, "settings")
-    }
-
-    /// The global region used for IAM, S3 listing and other account-wide calls.
-    pub fn home_region(&self) -> String {
-        self.sdk
-            .region()
-            .map(|r| r.to_string())
-            .unwrap_or_else(|| "us-east-1".into())
-    }
 }
 
 /// Loads credentials and configuration the standard way (environment,

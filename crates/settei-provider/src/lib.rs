@@ -11,7 +11,7 @@ use std::future::Future;
 use std::sync::Mutex;
 
 use futures_util::stream::{self, StreamExt};
-use settei_model::{CollectionError, Provider, Resource, Snapshot};
+use settei_model::{CollectionError, ErrorCause, Provider, Resource, Snapshot};
 
 /// Receives what collectors read. Cheap to share between tasks.
 #[derive(Debug, Default)]
@@ -95,6 +95,180 @@ impl SnapshotSink {
             ))
         });
         snapshot
+    }
+}
+
+/// Where a failed read sits in the snapshot.
+#[derive(Debug, Clone)]
+pub struct Scope<'a> {
+    pub kind: &'a str,
+    pub region: Option<&'a str>,
+    pub resource_id: Option<&'a str>,
+    /// Attributes that become unknown; empty = the whole resource or kind.
+    pub attributes: &'a [&'a str],
+}
+
+impl<'a> Scope<'a> {
+    /// A whole kind, in one region or (`None`) everywhere.
+    pub fn kind(kind: &'a str, region: Option<&'a str>) -> Self {
+        Scope {
+            kind,
+            region,
+            resource_id: None,
+            attributes: &[],
+        }
+    }
+
+    /// Some attributes of one resource (none named: all of them).
+    pub fn attrs(
+        kind: &'a str,
+        region: Option<&'a str>,
+        resource_id: &'a str,
+        attributes: &'a [&'a str],
+    ) -> Self {
+        Scope {
+            kind,
+            region,
+            resource_id: Some(resource_id),
+            attributes,
+        }
+    }
+
+    /// The error `cause` with `message` for `operation`, recorded here.
+    pub fn error(
+        &self,
+        cause: ErrorCause,
+        operation: &str,
+        message: impl Into<String>,
+    ) -> CollectionError {
+        CollectionError {
+            kind: self.kind.to_string(),
+            region: self.region.map(str::to_string),
+            resource_id: self.resource_id.map(str::to_string),
+            attributes: self.attributes.iter().map(|s| s.to_string()).collect(),
+            cause,
+            operation: Some(operation.to_string()),
+            message: message.into(),
+        }
+    }
+}
+
+/// An answer the collector could not interpret: `unknown_shape`, never a
+/// default that could pass.
+pub fn unknown_shape(
+    scope: Scope<'_>,
+    operation: &str,
+    message: impl Into<String>,
+) -> CollectionError {
+    scope.error(ErrorCause::UnknownShape, operation, message)
+}
+
+/// How one adapter turns a failed call of its client (`E`) into a
+/// [`CollectionError`]: the cause (from its provider's error codes and HTTP
+/// statuses), the operation (`service:Operation`) and a message fit for a
+/// report. Each adapter implements it once for its own error type.
+pub trait Classify<E> {
+    fn failure(&self, scope: Scope<'_>, service: &str, operation: &str, err: &E)
+        -> CollectionError;
+}
+
+/// The fail-closed reading patterns every adapter uses, over its own
+/// error type: a listing whose failure makes the kind ERROR, a per-resource
+/// read whose failure makes the resource ERROR, and fields a rule decides
+/// on that must be present.
+pub struct Recorder<'a, C> {
+    pub sink: &'a SnapshotSink,
+    pub classify: &'a C,
+}
+
+impl<C> Recorder<'_, C> {
+    /// Awaits a listing call. On failure the error is recorded against the
+    /// whole kind in the region (every rule on it reports ERROR) and `None`
+    /// is returned, so the caller stops: `let Some(x) = r.listed(..).await
+    /// else { return };`.
+    pub async fn listed<T, E>(
+        &self,
+        kind: &str,
+        region: &str,
+        service: &str,
+        operation: &str,
+        call: impl Future<Output = Result<T, E>>,
+    ) -> Option<T>
+    where
+        C: Classify<E>,
+    {
+        match call.await {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let scope = Scope::kind(kind, Some(region));
+                self.sink
+                    .error(self.classify.failure(scope, service, operation, &e));
+                None
+            }
+        }
+    }
+
+    /// Awaits the call that describes one listed resource and takes the
+    /// part of its answer named `what` with `body`. A failed call, or an
+    /// answer without that part, is recorded against the whole resource
+    /// (every rule on it reports ERROR) and `None` is returned.
+    pub async fn described<O, T, E>(
+        &self,
+        (kind, region, id): (&str, &str, &str),
+        service: &str,
+        operation: &str,
+        what: &str,
+        call: impl Future<Output = Result<O, E>>,
+        body: impl FnOnce(O) -> Option<T>,
+    ) -> Option<T>
+    where
+        C: Classify<E>,
+    {
+        let scope = Scope::attrs(kind, Some(region), id, &[]);
+        match call.await {
+            Ok(o) => {
+                let part = body(o);
+                if part.is_none() {
+                    self.sink.error(unknown_shape(
+                        scope,
+                        &format!("{service}:{operation}"),
+                        format!("the response has no {what}"),
+                    ));
+                }
+                part
+            }
+            Err(e) => {
+                self.sink
+                    .error(self.classify.failure(scope, service, operation, &e));
+                None
+            }
+        }
+    }
+}
+
+/// One resource's fields as one operation returned them.
+pub struct Fields<'a> {
+    pub sink: &'a SnapshotSink,
+    pub kind: &'a str,
+    pub region: &'a str,
+    pub id: &'a str,
+    /// `service:Operation`.
+    pub operation: &'a str,
+}
+
+impl Fields<'_> {
+    /// A field the API must answer. `None` records an unknown-shape error
+    /// against `attr` (so every rule reading it is ERROR) and stays `None`,
+    /// which the attributes then hold as null.
+    pub fn required<T>(&self, attr: &'static str, v: Option<T>) -> Option<T> {
+        if v.is_none() {
+            self.sink.error(unknown_shape(
+                Scope::attrs(self.kind, Some(self.region), self.id, &[attr]),
+                self.operation,
+                format!("the response leaves `{attr}` out"),
+            ));
+        }
+        v
     }
 }
 
