@@ -303,16 +303,10 @@ async fn users(ctx: &Ctx, iam: &Client) {
         let name = u.user_name().to_string();
         let arn = u.arn().to_string();
         let mut attrs = serde_json::Map::new();
-        let lost =
-            |attrs_lost: &'static [&'static str], op: &str, err: settei_model::CollectionError| {
-                let mut err = err;
-                err.resource_id = Some(arn.clone());
-                err.attributes = attrs_lost.iter().map(|s| s.to_string()).collect();
-                if err.operation.is_none() {
-                    err.operation = Some(op.to_string());
-                }
-                ctx.sink.error(err);
-            };
+        // A user-level read failed: the same error, on this user's attributes.
+        let lost = |attrs_lost: &[&str], err: settei_model::CollectionError| {
+            ctx.sink.error(err.for_attributes(&arn, attrs_lost));
+        };
         match iam.get_login_profile().user_name(&name).send().await {
             Ok(out) => {
                 attrs.insert("console_access".into(), json!(true));
@@ -329,7 +323,6 @@ async fn users(ctx: &Ctx, iam: &Client) {
             }
             Err(e) => lost(
                 &["console_access", "password_age_days"],
-                "iam:GetLoginProfile",
                 failure(Scope::kind(USER, G), "iam", "GetLoginProfile", &e),
             ),
         }
@@ -351,7 +344,6 @@ async fn users(ctx: &Ctx, iam: &Client) {
             }
             Err(e) => lost(
                 &["mfa_active"],
-                "iam:ListMFADevices",
                 failure(Scope::kind(USER, G), "iam", "ListMFADevices", &e),
             ),
         }
@@ -405,7 +397,7 @@ async fn users(ctx: &Ctx, iam: &Client) {
                     }));
                 }
                 match failed {
-                    Some(err) => lost(&["access_keys"], "iam:ListAccessKeys", err),
+                    Some(err) => lost(&["access_keys"], err),
                     None => {
                         attrs.insert("access_keys".into(), json!(keys));
                     }
@@ -413,7 +405,6 @@ async fn users(ctx: &Ctx, iam: &Client) {
             }
             Err(e) => lost(
                 &["access_keys"],
-                "iam:ListAccessKeys",
                 failure(Scope::kind(USER, G), "iam", "ListAccessKeys", &e),
             ),
         }
@@ -432,7 +423,6 @@ async fn users(ctx: &Ctx, iam: &Client) {
             }
             Err(e) => lost(
                 &["attached_policies"],
-                "iam:ListAttachedUserPolicies",
                 failure(Scope::kind(USER, G), "iam", "ListAttachedUserPolicies", &e),
             ),
         }
@@ -450,7 +440,6 @@ async fn users(ctx: &Ctx, iam: &Client) {
             }
             Err(e) => lost(
                 &["inline_policies"],
-                "iam:ListUserPolicies",
                 failure(Scope::kind(USER, G), "iam", "ListUserPolicies", &e),
             ),
         }
@@ -469,7 +458,6 @@ async fn users(ctx: &Ctx, iam: &Client) {
             }
             Err(e) => lost(
                 &["groups"],
-                "iam:ListGroupsForUser",
                 failure(Scope::kind(USER, G), "iam", "ListGroupsForUser", &e),
             ),
         }

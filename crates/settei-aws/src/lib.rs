@@ -23,24 +23,36 @@ macro_rules! regional_client {
     };
 }
 
+mod accessanalyzer;
 mod budgets;
-mod containers;
+mod config;
 mod credential_report;
-mod databases;
+mod dynamodb;
+mod ecr;
+mod ecs;
+mod efs;
+mod eks;
 mod elasticache;
 mod elbv2;
 mod error;
 mod filter_pattern;
 mod guard;
+mod guardduty;
 mod iam;
+mod kms;
+mod lambda;
+mod logs;
 mod monitoring;
 pub mod operations;
 pub(crate) mod policy;
+mod rds;
 mod redshift;
 mod regional;
+mod regions;
 mod s3;
 pub mod secrets;
 mod secretsmanager;
+mod securityhub;
 pub mod sibling;
 mod trail;
 
@@ -177,7 +189,7 @@ pub async fn collect(
         .to_string();
     // The account's enabled regions: what is read is judged against them.
     let sink = SnapshotSink::new();
-    let enabled = match regional::enabled_regions(&sdk).await {
+    let enabled = match regions::enabled_regions(&sdk).await {
         Ok(mut list) => {
             list.sort();
             Some(list)
@@ -231,8 +243,23 @@ pub async fn collect(
                     futures_util::future::join_all(extra.iter().map(|c| c.collect(&ctx, &region)));
                 let (out, _, _, _, _, _) = tokio::join!(
                     regional::collect_region(&ctx, &region),
-                    databases::collect(&ctx, &region),
-                    containers::collect(&ctx, &region),
+                    async {
+                        tokio::join!(
+                            rds::collect(&ctx, &region),
+                            dynamodb::collect(&ctx, &region),
+                            efs::collect(&ctx, &region),
+                            redshift::collect(&ctx, &region),
+                            elasticache::collect(&ctx, &region),
+                        )
+                    },
+                    async {
+                        tokio::join!(
+                            eks::collect(&ctx, &region),
+                            ecr::collect(&ctx, &region),
+                            ecs::collect(&ctx, &region),
+                            lambda::collect(&ctx, &region),
+                        )
+                    },
                     elbv2::collect(&ctx, &region),
                     secretsmanager::collect(&ctx, &region),
                     extras,

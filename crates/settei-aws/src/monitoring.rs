@@ -6,8 +6,10 @@
 use serde_json::json;
 use settei_model::{CollectionError, ErrorCause};
 
+use crate::error::{failure, Scope};
 use crate::filter_pattern::{self, Dnf};
-use crate::regional::{Alarm, MetricFilter, RegionData, TrailInfo};
+use crate::regional::RegionData;
+use crate::trail::TrailInfo;
 use crate::Ctx;
 
 pub const MONITORING: &str = "aws.cloudwatch.monitoring";
@@ -421,6 +423,157 @@ fn covered(filters: &[MetricFilter], alarms: &[Alarm], group: &str, check: &Chec
                     .any(|a| &a.namespace == ns && &a.metric == m && a.notifies)
             })
         })
+}
+
+/// A metric filter: its log group, pattern and the metrics it feeds.
+#[derive(Debug, Clone)]
+pub struct MetricFilter {
+    pub log_group: String,
+    pub pattern: String,
+    pub metrics: Vec<(String, String)>,
+}
+
+/// An alarm on a metric, with whether it notifies anyone: its actions are
+/// enabled and one of them is an SNS topic with a confirmed subscription.
+#[derive(Debug, Clone)]
+pub struct Alarm {
+    pub namespace: String,
+    pub metric: String,
+    pub notifies: bool,
+}
+
+pub(crate) async fn metric_filters(
+    ctx: &Ctx,
+    region: &str,
+) -> Result<Vec<MetricFilter>, ErrorCause> {
+    let logs = regional_client!(aws_sdk_cloudwatchlogs, ctx, region);
+    match logs
+        .describe_metric_filters()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(list) => Ok(list
+            .into_iter()
+            .map(|f| MetricFilter {
+                log_group: f.log_group_name().unwrap_or_default().to_string(),
+                pattern: f.filter_pattern().unwrap_or_default().to_string(),
+                metrics: f
+                    .metric_transformations()
+                    .iter()
+                    .map(|m| {
+                        (
+                            m.metric_namespace().to_string(),
+                            m.metric_name().to_string(),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect()),
+        Err(e) => {
+            let err = failure(
+                Scope::kind(crate::monitoring::MONITORING, Some(region)),
+                "logs",
+                "DescribeMetricFilters",
+                &e,
+            );
+            let cause = err.cause;
+            ctx.sink.error(err);
+            Err(cause)
+        }
+    }
+}
+
+pub(crate) async fn alarms(ctx: &Ctx, region: &str) -> Result<Vec<Alarm>, ErrorCause> {
+    let cw = regional_client!(aws_sdk_cloudwatch, ctx, region);
+    match cw
+        .describe_alarms()
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(pages) => {
+            let alarms: Vec<_> = pages.iter().flat_map(|p| p.metric_alarms()).collect();
+            // The SNS topics of alarms whose actions are enabled.
+            let mut topics: Vec<&str> = alarms
+                .iter()
+                .filter(|a| a.actions_enabled() == Some(true))
+                .flat_map(|a| a.alarm_actions())
+                .map(String::as_str)
+                .filter(|arn| arn.split(':').nth(2) == Some("sns"))
+                .collect();
+            topics.sort_unstable();
+            topics.dedup();
+            let mut reached = std::collections::HashSet::new();
+            for topic in topics {
+                if confirmed_subscription(ctx, region, topic).await? {
+                    reached.insert(topic);
+                }
+            }
+            Ok(alarms
+                .iter()
+                .map(|a| Alarm {
+                    namespace: a.namespace().unwrap_or_default().to_string(),
+                    metric: a.metric_name().unwrap_or_default().to_string(),
+                    notifies: a.actions_enabled() == Some(true)
+                        && a.alarm_actions()
+                            .iter()
+                            .any(|t| reached.contains(t.as_str())),
+                })
+                .collect())
+        }
+        Err(e) => {
+            let err = failure(
+                Scope::kind(crate::monitoring::MONITORING, Some(region)),
+                "cloudwatch",
+                "DescribeAlarms",
+                &e,
+            );
+            let cause = err.cause;
+            ctx.sink.error(err);
+            Err(cause)
+        }
+    }
+}
+
+/// Whether an SNS topic has at least one confirmed subscription (a pending
+/// or deleted one reaches nobody). A topic that cannot be read makes the
+/// region's alarms unknown.
+async fn confirmed_subscription(ctx: &Ctx, region: &str, topic: &str) -> Result<bool, ErrorCause> {
+    let topic_region = topic
+        .split(':')
+        .nth(3)
+        .filter(|r| !r.is_empty())
+        .unwrap_or(region);
+    let sns = regional_client!(aws_sdk_sns, ctx, topic_region);
+    match sns
+        .list_subscriptions_by_topic()
+        .topic_arn(topic)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(subs) => Ok(subs.iter().any(|s| {
+            s.subscription_arn()
+                .is_some_and(|arn| arn.starts_with("arn:"))
+        })),
+        Err(e) => {
+            let err = failure(
+                Scope::kind(crate::monitoring::MONITORING, Some(region)),
+                "sns",
+                "ListSubscriptionsByTopic",
+                &e,
+            );
+            let cause = err.cause;
+            ctx.sink.error(err);
+            Err(cause)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
-//! Data stores (categories 6.3 and 4.1): RDS instances, clusters and manual
-//! snapshots, DynamoDB tables, EFS file systems; Redshift and ElastiCache in
-//! their own modules.
+//! RDS (category 6.3): DB instances, clusters and manual snapshots
+//! (public, encrypted, backups, Multi-AZ, deletion protection, IAM auth,
+//! log exports, sharing).
 
 use std::collections::BTreeMap;
 
@@ -12,18 +12,12 @@ use crate::{tag_map, Ctx};
 pub const RDS_INSTANCE: &str = "aws.rds.instance";
 pub const RDS_CLUSTER: &str = "aws.rds.cluster";
 pub const RDS_SNAPSHOT: &str = "aws.rds.snapshot";
-pub const DYNAMODB_TABLE: &str = "aws.dynamodb.table";
-pub const EFS: &str = "aws.efs.file_system";
 
-pub async fn collect(ctx: &Ctx, region: &str) {
+pub(crate) async fn collect(ctx: &Ctx, region: &str) {
     tokio::join!(
         rds_instances(ctx, region),
         rds_clusters(ctx, region),
         rds_snapshots(ctx, region),
-        dynamodb(ctx, region),
-        efs(ctx, region),
-        crate::redshift::collect(ctx, region),
-        crate::elasticache::collect(ctx, region),
     );
 }
 
@@ -320,130 +314,6 @@ async fn rds_snapshots(ctx: &Ctx, region: &str) {
         ctx.tagged_resource(RDS_SNAPSHOT, arn, region, snap.name, snap.tags, attrs);
     })
     .await;
-}
-
-async fn dynamodb(ctx: &Ctx, region: &str) {
-    use aws_sdk_dynamodb::types::{PointInTimeRecoveryStatus, SseStatus, SseType};
-    ctx.sink.attempted(DYNAMODB_TABLE);
-    let ddb = regional_client!(aws_sdk_dynamodb, ctx, region);
-    let ddb = &ddb;
-    let Some(names) = ctx
-        .listed(
-            DYNAMODB_TABLE,
-            region,
-            "dynamodb",
-            "ListTables",
-            ddb.list_tables()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await
-    else {
-        return;
-    };
-    settei_provider::bounded(names, ctx.opts.call_concurrency, |name| async move {
-        let fallback_arn = ctx.arn("dynamodb", region, &format!("table/{name}"));
-        let Some(table) = ctx
-            .described(
-                (DYNAMODB_TABLE, region, &fallback_arn),
-                "dynamodb",
-                "DescribeTable",
-                "Table",
-                ddb.describe_table().table_name(&name).send(),
-                |o| o.table,
-            )
-            .await
-        else {
-            return;
-        };
-        let arn = table
-            .table_arn()
-            .map(str::to_string)
-            .unwrap_or(fallback_arn);
-        // No SSEDescription (or a disabled one) means the AWS owned key.
-        let sse = table
-            .sse_description()
-            .filter(|d| d.status() != Some(&SseStatus::Disabled));
-        let kms = sse.is_some_and(|d| d.sse_type() == Some(&SseType::Kms));
-        let mut attrs = json!({
-            "sse_type": if kms { "KMS" } else { "AWS_OWNED" },
-            "kms_key_arn": sse.and_then(|d| d.kms_master_key_arn()).unwrap_or(""),
-            "deletion_protection": table.deletion_protection_enabled().unwrap_or(false),
-        });
-        match ddb
-            .describe_continuous_backups()
-            .table_name(&name)
-            .send()
-            .await
-        {
-            Ok(o) => match o.continuous_backups_description() {
-                Some(d) => {
-                    attrs["pitr_enabled"] = json!(
-                        d.point_in_time_recovery_description()
-                            .and_then(|p| p.point_in_time_recovery_status())
-                            == Some(&PointInTimeRecoveryStatus::Enabled)
-                    )
-                }
-                None => ctx.sink.error(unknown_shape(
-                    Scope::attrs(DYNAMODB_TABLE, Some(region), &arn, &["pitr_enabled"]),
-                    "dynamodb:DescribeContinuousBackups",
-                    "the response has no ContinuousBackupsDescription",
-                )),
-            },
-            Err(e) => ctx.sink.error(failure(
-                Scope::attrs(DYNAMODB_TABLE, Some(region), &arn, &["pitr_enabled"]),
-                "dynamodb",
-                "DescribeContinuousBackups",
-                &e,
-            )),
-        }
-        ctx.resource(DYNAMODB_TABLE, arn, region, name, attrs);
-    })
-    .await;
-}
-
-async fn efs(ctx: &Ctx, region: &str) {
-    ctx.sink.attempted(EFS);
-    let client = regional_client!(aws_sdk_efs, ctx, region);
-    let Some(list) = ctx
-        .listed(
-            EFS,
-            region,
-            "efs",
-            "DescribeFileSystems",
-            client
-                .describe_file_systems()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await
-    else {
-        return;
-    };
-    for fs in list {
-        let id = fs.file_system_id().to_string();
-        let arn = fs
-            .file_system_arn()
-            .map(str::to_string)
-            .unwrap_or_else(|| ctx.arn("elasticfilesystem", region, &format!("file-system/{id}")));
-        let encrypted = ctx
-            .fields(EFS, region, &arn, "efs:DescribeFileSystems")
-            .required("encrypted", fs.encrypted());
-        let tags = tag_map(fs.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
-        let name = fs.name().map(str::to_string).unwrap_or(id);
-        ctx.tagged_resource(
-            EFS,
-            arn,
-            region,
-            name,
-            tags,
-            json!({ "encrypted": encrypted, "kms_key_id": fs.kms_key_id().unwrap_or("") }),
-        );
-    }
 }
 
 #[cfg(test)]
