@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 use settei_rules::Catalog;
-use support::{collect_and_scan, settei, FaultProxy, Moto};
+use support::{collect_and_scan, collect_and_scan_regions, settei, FaultProxy, Moto};
 
 /// (rule, resource) for the findings with `status`. Resources whose ids
 /// moto makes up at random (EC2 ids, KMS key ids, ELB and secret suffixes)
@@ -1910,43 +1910,11 @@ fn regions_left_out_are_not_scanned_never_pass() {
         }
     }
     // Without a --region, every enabled region is read.
-    let (all, _) = collect_and_scan_all(&proxy.url);
+    let (all, _) = collect_and_scan_regions(&proxy.url, &[], &["--region-concurrency", "3"]);
     assert_eq!(
         all["regions"],
         serde_json::json!(["ap-northeast-1", "eu-west-1", "us-east-1"])
     );
-}
-
-/// Collects without --region (every enabled region) and scans.
-fn collect_and_scan_all(endpoint: &str) -> (Value, Value) {
-    let dir = tempfile::tempdir().unwrap();
-    let snap = dir.path().join("all.json");
-    let out = settei(&[
-        "collect",
-        "aws",
-        "--endpoint-url",
-        endpoint,
-        "--region-concurrency",
-        "3",
-        "-o",
-        snap.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let scan = settei(&[
-        "scan",
-        "--snapshot",
-        snap.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    (
-        serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap(),
-        serde_json::from_slice(&scan.stdout).unwrap(),
-    )
 }
 
 /// Differential fault test: collect the seeded account once, then deny each

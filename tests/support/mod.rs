@@ -221,23 +221,26 @@ pub fn settei(args: &[&str]) -> Output {
         .expect("settei runs")
 }
 
-/// `settei collect aws` against `endpoint`, then `settei scan --format json`
-/// on the saved snapshot. Returns (snapshot, report).
+/// `settei collect aws` of the two seeded regions against `endpoint`, then
+/// `settei scan --format json` on the saved snapshot. Returns (snapshot,
+/// report).
 pub fn collect_and_scan(endpoint: &str, extra: &[&str]) -> (serde_json::Value, serde_json::Value) {
+    collect_and_scan_regions(endpoint, &["ap-northeast-1", "us-east-1"], extra)
+}
+
+/// As [`collect_and_scan`], reading `regions` (none: every enabled region).
+pub fn collect_and_scan_regions(
+    endpoint: &str,
+    regions: &[&str],
+    extra: &[&str],
+) -> (serde_json::Value, serde_json::Value) {
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("snapshot.json");
-    let mut args = vec![
-        "collect",
-        "aws",
-        "--endpoint-url",
-        endpoint,
-        "--region",
-        "ap-northeast-1",
-        "--region",
-        "us-east-1",
-        "-o",
-        snap.to_str().unwrap(),
-    ];
+    let mut args = vec!["collect", "aws", "--endpoint-url", endpoint];
+    for r in regions {
+        args.extend(["--region", r]);
+    }
+    args.extend(["-o", snap.to_str().unwrap()]);
     args.extend_from_slice(extra);
     let out = settei(&args);
     assert!(

@@ -140,15 +140,7 @@ where
         }
         other => DisplayErrorContext(other).to_string(),
     };
-    CollectionError {
-        kind: scope.kind.to_string(),
-        region: scope.region.map(str::to_string),
-        resource_id: scope.resource_id.map(str::to_string),
-        attributes: scope.attributes.iter().map(|s| s.to_string()).collect(),
-        cause,
-        operation: Some(format!("{service}:{operation}")),
-        message,
-    }
+    scope.error(cause, &format!("{service}:{operation}"), message)
 }
 
 /// The AWS adapter's [`settei_provider::Classify`]: every SDK client's

@@ -212,10 +212,9 @@ async fn credential_report_rows(iam: &Client) -> Result<Vec<credential_report::R
         }
     }
     if !complete {
-        return Err(Box::new(|s| settei_model::CollectionError {
-            cause: settei_model::ErrorCause::Timeout,
-            ..unknown_shape(
-                s,
+        return Err(Box::new(|s| {
+            s.error(
+                settei_model::ErrorCause::Timeout,
                 "iam:GenerateCredentialReport",
                 format!("the credential report was not COMPLETE after {REPORT_ATTEMPTS} requests"),
             )

@@ -65,7 +65,7 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
     // rules about every region, the enabled regions that were not read.
     let regions_kind = settei_model::regions_kind(snapshot.provider);
     let unscanned = snapshot.unscanned_regions();
-    for rule in &rules {
+    for (rule, params) in rules.iter().zip(&params) {
         let collected = snapshot.collected_kinds.iter().any(|k| rule.applies_to(k));
         let mut errors: Vec<&CollectionError> = kind_errors
             .iter()
@@ -87,7 +87,7 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
         }
         if rule.per_region {
             for region in &unscanned {
-                if !applies_to_scope(rule, &env, &params_of(rule), &rule.kind, Some(region)) {
+                if !applies_to_scope(rule, &env, params, &rule.kind, Some(region)) {
                     continue;
                 }
                 let err = FindingError {
@@ -106,8 +106,7 @@ pub fn evaluate(rules: &[Rule], snapshot: &Snapshot) -> Vec<Finding> {
             // nobody knows: it always applies.
             let regions_unknown = e.kind == regions_kind;
             let kind = if regions_unknown { &rule.kind } else { &e.kind };
-            if !regions_unknown
-                && !applies_to_scope(rule, &env, &params_of(rule), kind, e.region.as_deref())
+            if !regions_unknown && !applies_to_scope(rule, &env, params, kind, e.region.as_deref())
             {
                 continue;
             }
