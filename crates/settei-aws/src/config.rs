@@ -63,19 +63,28 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
             .and_then(|s| s.last_status())
             .map(|s| s.as_str().to_string())
     });
+    let recording = rec.is_some_and(is_recording);
+    let id = region_id(ctx, "config", region);
+    // A recording recorder's last status decides AWS-CONFIG-001: an answer
+    // without it is unknown, not "did not fail".
+    let last_status = if recording {
+        ctx.fields(
+            CONFIG,
+            region,
+            &id,
+            "config:DescribeConfigurationRecorderStatus",
+        )
+        .required("last_status", last_status)
+    } else {
+        last_status
+    };
     let attrs = json!({
         "recorder_exists": rec.is_some(),
-        "recording": rec.is_some_and(is_recording),
+        "recording": recording,
         "last_status": last_status,
         "all_supported": group.is_some_and(|g| g.all_supported()),
         "include_global_resources": group.is_some_and(|g| g.include_global_resource_types()),
         "delivery_channel_exists": channels > 0,
     });
-    ctx.resource(
-        CONFIG,
-        region_id(ctx, "config", region),
-        region,
-        format!("config-{region}"),
-        attrs,
-    );
+    ctx.resource(CONFIG, id, region, format!("config-{region}"), attrs);
 }
