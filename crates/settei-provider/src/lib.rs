@@ -170,6 +170,13 @@ pub fn unknown_shape(
 pub trait Classify<E> {
     fn failure(&self, scope: Scope<'_>, service: &str, operation: &str, err: &E)
         -> CollectionError;
+
+    /// How this provider names `operation` of `service` in a report and in
+    /// its least-privilege policy: AWS writes `s3:GetBucketPolicy`; an
+    /// adapter whose operations are named otherwise says so here.
+    fn operation_id(&self, service: &str, operation: &str) -> String {
+        format!("{service}:{operation}")
+    }
 }
 
 /// The fail-closed reading patterns every adapter uses, over its own
@@ -183,13 +190,14 @@ pub struct Recorder<'a, C> {
 
 impl<C> Recorder<'_, C> {
     /// Awaits a listing call. On failure the error is recorded against the
-    /// whole kind in the region (every rule on it reports ERROR) and `None`
-    /// is returned, so the caller stops: `let Some(x) = r.listed(..).await
+    /// whole kind in the region (or, for `None`, everywhere: a listing of a
+    /// whole subscription), every rule on it reports ERROR, and `None` is
+    /// returned, so the caller stops: `let Some(x) = r.listed(..).await
     /// else { return };`.
-    pub async fn listed<T, E>(
+    pub async fn listed<'r, T, E>(
         &self,
         kind: &str,
-        region: &str,
+        region: impl Into<Option<&'r str>>,
         service: &str,
         operation: &str,
         call: impl Future<Output = Result<T, E>>,
@@ -200,7 +208,7 @@ impl<C> Recorder<'_, C> {
         match call.await {
             Ok(v) => Some(v),
             Err(e) => {
-                let scope = Scope::kind(kind, Some(region));
+                let scope = Scope::kind(kind, region.into());
                 self.sink
                     .error(self.classify.failure(scope, service, operation, &e));
                 None
@@ -231,7 +239,7 @@ impl<C> Recorder<'_, C> {
                 if part.is_none() {
                     self.sink.error(unknown_shape(
                         scope,
-                        &format!("{service}:{operation}"),
+                        &self.classify.operation_id(service, operation),
                         format!("the response has no {what}"),
                     ));
                 }
