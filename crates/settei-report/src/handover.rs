@@ -72,7 +72,7 @@ fn build(input: &ReportInput<'_>) -> Vec<Block> {
         vec![l(lang, "項目", "Item"), l(lang, "内容", "Value")],
         vec![
             kv("provider", snap.provider.as_str().to_string()),
-            kv("account", snap.account.clone()),
+            kv(view::account_key(snap.provider), view::account_text(snap)),
             kv("regions", regions),
             kv("collected_at", snap.collected_at.clone()),
             kv(
@@ -86,7 +86,10 @@ fn build(input: &ReportInput<'_>) -> Vec<Block> {
             kv("rules", view::rule_count(input).to_string()),
             kv("resources", input.resource_count.to_string()),
             kv("findings", input.findings.len().to_string()),
-        ],
+        ]
+        .into_iter()
+        .chain(snap.scope.tenant.as_ref().map(|t| kv("tenant", t.clone())))
+        .collect(),
     ));
 
     // 2. Responsibility split (guideline Ⅱ.1.2).

@@ -275,13 +275,13 @@ pub fn render(input: &ReportInput<'_>) -> String {
 <tr><th>{}</th><td>{}</td></tr>
 <tr><th>{}</th><td>{}</td></tr>
 <tr><th>{}</th><td id="finding-total">{}</td></tr>
-</tbody></table></section>
+{}</tbody></table></section>
 "#,
         both("scope"),
         both("provider"),
         esc(snap.provider.as_str()),
-        both("account"),
-        esc(&snap.account),
+        both(crate::view::account_key(snap.provider)),
+        esc(&crate::view::account_text(snap)),
         both("regions"),
         esc(&regions),
         both("collected_at"),
@@ -295,6 +295,11 @@ pub fn render(input: &ReportInput<'_>) -> String {
         input.resource_count,
         both("findings"),
         input.findings.len(),
+        snap.scope
+            .tenant
+            .as_ref()
+            .map(|t| format!("<tr><th>{}</th><td>{}</td></tr>\n", both("tenant"), esc(t)))
+            .unwrap_or_default(),
     );
 
     // The guideline's category table with results.

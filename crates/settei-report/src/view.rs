@@ -155,6 +155,9 @@ impl Labels {
             "scope" => ("診断範囲", "Scope"),
             "provider" => ("クラウド", "Cloud"),
             "account" => ("アカウント", "Account"),
+            "subscription" => ("サブスクリプション", "Subscription"),
+            "project" => ("プロジェクト", "Project"),
+            "tenant" => ("テナント", "Tenant"),
             "regions" => ("リージョン", "Regions"),
             "collected_at" => ("収集日時", "Collected at"),
             "tool" => ("ツール", "Tool"),
@@ -204,6 +207,24 @@ impl Labels {
 /// enabled regions: `ap-northeast-1, us-east-1 (not scanned: eu-west-1)`.
 /// Every report states this coverage, so a partial scan never reads as a
 /// whole one.
+/// The label of what a snapshot covers: an AWS account, an Azure
+/// subscription, a GCP project.
+pub fn account_key(p: settei_model::Provider) -> &'static str {
+    match p {
+        settei_model::Provider::Aws => "account",
+        settei_model::Provider::Azure => "subscription",
+        settei_model::Provider::Gcp => "project",
+    }
+}
+
+/// The account id, with its display name when the snapshot has one.
+pub fn account_text(snap: &settei_model::Snapshot) -> String {
+    match &snap.scope.name {
+        Some(name) => format!("{} ({name})", snap.account),
+        None => snap.account.clone(),
+    }
+}
+
 pub fn regions_text(snap: &settei_model::Snapshot, lang: Lang) -> String {
     let read = if snap.regions.is_empty() {
         "-".to_string()
