@@ -283,11 +283,22 @@ pub fn cis_coverage(catalog: &Catalog) -> String {
             .iter()
             .filter(|r| !r.automated && !citing(&r.id).is_empty())
             .count();
+        let gaps = refs
+            .iter()
+            .filter(|r| r.automated && citing(&r.id).is_empty() && r.gap.is_some())
+            .count();
         let _ = writeln!(
             out,
             "\n## {bench}\n\n自動評価コントロール {covered} / {automated} に対応（手動コントロールのうち {manual_covered} 件も自動化）。\n\
              Automated controls covered: {covered} of {automated} ({manual_covered} manual controls automated as well).\n"
         );
+        if gaps > 0 {
+            let _ = writeln!(
+                out,
+                "ルールで確認しない理由を記した自動評価コントロール: {gaps} 件（表に理由を記載）。\n\
+                 Automated controls no rule checks, with the reason (in the table): {gaps}.\n"
+            );
+        }
         let mut section = "";
         for r in refs {
             if r.section != section {
@@ -306,10 +317,10 @@ pub fn cis_coverage(catalog: &Catalog) -> String {
                 r.control,
                 if r.automated { "Automated" } else { "Manual" },
                 md_cell(&r.title),
-                if rules.is_empty() {
-                    "—".to_string()
-                } else {
-                    rules
+                match (rules.is_empty(), &r.gap) {
+                    (false, _) => rules,
+                    (true, Some(g)) => format!("— {} / {}", md_cell(&g.ja), md_cell(&g.en)),
+                    (true, None) => "—".to_string(),
                 }
             );
         }

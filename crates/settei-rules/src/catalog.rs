@@ -40,6 +40,10 @@ pub struct Reference {
     pub section: String,
     pub automated: bool,
     pub title: String,
+    /// Why no rule checks this control (from
+    /// `references/<benchmark>.gaps.toml`: read-only APIs cannot see it, or
+    /// what it checks no longer exists), when that is so.
+    pub gap: Option<Text>,
 }
 
 /// Everything settei knows before it sees a snapshot.
@@ -389,8 +393,43 @@ fn load_references(
                     section: cols[1].to_string(),
                     automated: cols[3] == "Automated",
                     title: cols[4].trim_matches('"').replace("\"\"", "\""),
+                    gap: None,
                 },
             );
+        }
+    }
+    // `references/<benchmark>.gaps.toml`: `["<control>"] = { ja, en }`, why
+    // no rule checks a control.
+    for f in data
+        .values()
+        .filter(|f| f.rel.starts_with("references/") && f.rel.ends_with(".gaps.toml"))
+    {
+        let benchmark = f
+            .rel
+            .trim_start_matches("references/")
+            .trim_end_matches(".gaps.toml");
+        let src = SourceRef {
+            path: &f.display,
+            text: &f.text,
+        };
+        let table: BTreeMap<String, Text> = match toml::from_str(&f.text) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(src.toml_error(&e));
+                continue;
+            }
+        };
+        for (control, text) in table {
+            let at = f.text.find(&format!("[\"{control}\"]")).unwrap_or(0);
+            match out.get_mut(&format!("{benchmark}:{control}")) {
+                Some(r) if !text.is_incomplete() => r.gap = Some(text),
+                Some(_) => {
+                    diags.push(src.at(at, format!("gap `{control}` needs both `ja` and `en` text")))
+                }
+                None => {
+                    diags.push(src.at(at, format!("`{control}` is not a control of {benchmark}")))
+                }
+            }
         }
     }
     out
@@ -701,5 +740,55 @@ fn condition_base_offset(file: &str, cond: &toml::Spanned<String>) -> usize {
     match raw.find(cond.get_ref().as_str()) {
         Some(i) => span.start + i,
         None => span.start,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(rel: &str, text: &str) -> Result<Catalog, Diagnostics> {
+        Catalog::from_layers(vec![
+            embedded_files(),
+            vec![SourceFile {
+                rel: rel.into(),
+                display: format!("overlay/{rel}"),
+                text: text.into(),
+            }],
+        ])
+    }
+
+    #[test]
+    fn a_gaps_file_gives_controls_their_reason() {
+        let c = with(
+            "references/cis-azure-3.0.gaps.toml",
+            "[\"2.4\"]\nja = \"理由\"\nen = \"why\"\n",
+        )
+        .unwrap();
+        let r = &c.references["cis-azure-3.0:2.4"];
+        assert_eq!(r.gap.as_ref().map(|t| t.en.as_str()), Some("why"));
+        assert!(c.references["cis-azure-3.0:2.3"].gap.is_none());
+    }
+
+    #[test]
+    fn a_gap_for_an_unknown_control_or_in_one_language_is_refused() {
+        let e = with(
+            "references/cis-azure-3.0.gaps.toml",
+            "[\"99.9\"]\nja = \"理由\"\nen = \"why\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("not a control of cis-azure-3.0"), "{e}");
+        assert!(
+            e.contains("overlay/references/cis-azure-3.0.gaps.toml"),
+            "{e}"
+        );
+        let e = with(
+            "references/cis-azure-3.0.gaps.toml",
+            "[\"2.4\"]\nja = \"\"\nen = \"why\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("both `ja` and `en`"), "{e}");
     }
 }
