@@ -1,7 +1,9 @@
 # settei — build, test, demo and benchmark entry points.
 #
 #   make demo   start moto, seed a misconfigured demo account, scan it live, print
-#               findings by guideline category and write out/demo-report.json
+#               findings by guideline category and write out/demo-report.json; then the
+#               same for two Azure subscriptions on the local ARM/Graph server
+#               (out/demo-azure-{dev,prod}-*)
 #   make demo-offline  the same report from the bundled sample snapshot
 #   make test   formatting, lints, every test (what CI runs through .ci/run)
 #   make bench  evaluation over a generated 100,000-resource snapshot; the HTML report at
@@ -32,9 +34,11 @@ build:
 	$(CARGO) build --locked --bin settei
 
 # Live: moto on loopback, seeded with the misconfigured demo account, scanned
-# through the AWS SDK; writes $(OUT)/demo-report.json.
+# through the AWS SDK; writes $(OUT)/demo-report.json. Then Azure: the local
+# ARM/Graph server with the demo tenant, scanned through the Azure adapter.
 demo: build venv
 	scripts/demo-aws.sh $(CARGO_TARGET_DIR)/debug/settei $(SETTEI_PYTHON) $(OUT)
+	scripts/demo-azure.sh $(CARGO_TARGET_DIR)/debug/settei $(SETTEI_PYTHON) $(OUT)
 
 # Offline: the bundled sample snapshot, no emulator.
 demo-offline: build
@@ -96,6 +100,7 @@ bench: venv browser
 	$(PYTHON) scripts/measure.py --runs 1 -- $(CARGO_TARGET_DIR)/release/settei scan \
 	  --snapshot $(OUT)/bench-100k-snapshot.json --format json -o $(OUT)/bench-100k-report.json
 	scripts/demo-aws.sh --measure 5 $(CARGO_TARGET_DIR)/release/settei $(SETTEI_PYTHON) $(OUT)
+	scripts/demo-azure.sh --measure 5 $(CARGO_TARGET_DIR)/release/settei $(SETTEI_PYTHON) $(OUT)
 
 clean:
 	rm -rf $(OUT) $(VENV)

@@ -117,6 +117,16 @@ pub enum ScanTarget {
         #[command(flatten)]
         report: ReportArgs,
     },
+    /// Collect an Azure subscription live, then evaluate / Azure サブスクリプションを収集して診断する
+    Azure {
+        #[command(flatten)]
+        azure: AzureArgs,
+        /// Also save the collected snapshot to FILE.
+        #[arg(long, value_name = "FILE")]
+        save_snapshot: Option<PathBuf>,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -129,6 +139,63 @@ pub enum CollectTarget {
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
     },
+    /// Collect an Azure subscription's settings into a snapshot / Azure サブスクリプションの設定を収集する
+    Azure {
+        #[command(flatten)]
+        azure: AzureArgs,
+        /// Where to write the snapshot (atomically).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AzureArgs {
+    /// The subscription to read; may be left out when the credentials see
+    /// exactly one.
+    #[arg(long, value_name = "ID")]
+    pub subscription: Option<String>,
+    /// The tenant (directory) to sign in to.
+    #[arg(long, value_name = "ID")]
+    pub tenant: Option<String>,
+    /// How to sign in: env (service principal from AZURE_TENANT_ID,
+    /// AZURE_CLIENT_ID, AZURE_CLIENT_SECRET), cli (`az account
+    /// get-access-token`), workload-identity (AZURE_FEDERATED_TOKEN_FILE) or
+    /// managed-identity (only when asked for). Default: env when its
+    /// variables are set, then workload identity, else the Azure CLI.
+    #[arg(long, value_parser = parse_auth)]
+    pub auth: Option<settei_azure::AuthMethod>,
+    /// Send every Resource Manager and Graph request to this base URL (same
+    /// paths and queries); plain http:// only for a loopback host.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Attempts per API call, first included (429/5xx retried, Retry-After honoured).
+    #[arg(long, default_value_t = 5)]
+    pub max_attempts: u32,
+    /// Time limit per API call in seconds, retries included.
+    #[arg(long, default_value_t = 60)]
+    pub call_timeout: u64,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+}
+
+impl AzureArgs {
+    fn options(&self) -> settei_azure::AzureOptions {
+        settei_azure::AzureOptions {
+            subscription: self.subscription.clone(),
+            tenant: self.tenant.clone(),
+            auth: self.auth,
+            endpoint_url: self.endpoint_url.clone(),
+            max_attempts: self.max_attempts.max(1),
+            call_timeout: std::time::Duration::from_secs(self.call_timeout.max(1)),
+            concurrency: self.concurrency.max(1),
+        }
+    }
+}
+
+fn parse_auth(s: &str) -> Result<settei_azure::AuthMethod, String> {
+    s.parse()
 }
 
 #[derive(Args, Debug, Clone)]
@@ -274,18 +341,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     report,
                 }),
                 None,
-            ) => {
-                let snapshot = crate::collect::aws(&aws.options())?;
-                if let Some(path) = &save_snapshot {
-                    crate::collect::write_snapshot(path, &snapshot)?;
-                }
-                scan(report, Source::Collected(Box::new(snapshot)))
-            }
+            ) => scan_live(&aws.options(), save_snapshot, report),
+            (
+                Some(ScanTarget::Azure {
+                    azure,
+                    save_snapshot,
+                    report,
+                }),
+                None,
+            ) => scan_live(&azure.options(), save_snapshot, report),
             (None, Some(path)) => scan(args.report, Source::File(path)),
-            _ => bail!("give either --snapshot FILE or a target such as `settei scan aws`"),
+            _ => bail!("give either --snapshot FILE or a target such as `settei scan aws` or `settei scan azure`"),
         },
-        Command::Collect(CollectTarget::Aws { aws, output }) => {
-            let snapshot = crate::collect::aws(&aws.options())?;
+        Command::Collect(target) => {
+            let (live, output): (Box<dyn crate::collect::Live>, PathBuf) = match target {
+                CollectTarget::Aws { aws, output } => (Box::new(aws.options()), output),
+                CollectTarget::Azure { azure, output } => (Box::new(azure.options()), output),
+            };
+            let snapshot = crate::collect::live(live.as_ref())?;
             crate::collect::write_snapshot(&output, &snapshot)?;
             eprintln!(
                 "{}: {} resources, {} collection errors",
@@ -423,6 +496,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::from(EXIT_OK))
         }
     }
+}
+
+fn scan_live(
+    target: &dyn crate::collect::Live,
+    save_snapshot: Option<PathBuf>,
+    report: ReportArgs,
+) -> Result<ExitCode> {
+    let snapshot = crate::collect::live(target)?;
+    if let Some(path) = &save_snapshot {
+        crate::collect::write_snapshot(path, &snapshot)?;
+    }
+    scan(report, Source::Collected(Box::new(snapshot)))
 }
 
 enum Source {

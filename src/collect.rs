@@ -37,16 +37,56 @@ fn progress() -> Arc<dyn Progress> {
     }
 }
 
-pub fn aws(opts: &settei_aws::AwsOptions) -> Result<Snapshot> {
+/// One live target of `settei scan` / `settei collect`: every adapter is
+/// reached through this, and [`ADAPTERS`] lists them.
+pub trait Live {
+    /// The provider it reads.
+    fn provider(&self) -> settei_model::Provider;
+    /// Collects a snapshot on `runtime`.
+    fn collect(&self, runtime: &tokio::runtime::Runtime) -> Result<Snapshot>;
+}
+
+/// The adapters settei has, by provider: what `settei scan <provider>`
+/// and `settei collect <provider>` accept.
+pub const ADAPTERS: &[settei_model::Provider] =
+    &[settei_model::Provider::Aws, settei_model::Provider::Azure];
+
+impl Live for settei_aws::AwsOptions {
+    fn provider(&self) -> settei_model::Provider {
+        settei_model::Provider::Aws
+    }
+    fn collect(&self, runtime: &tokio::runtime::Runtime) -> Result<Snapshot> {
+        // EC2 lives in its own adapter crate; it runs in every region too.
+        let extra: [&dyn settei_aws::RegionalCollector; 1] = [&settei_aws_ec2::Ec2];
+        Ok(runtime.block_on(settei_aws::collect(self.clone(), progress(), &extra))?)
+    }
+}
+
+impl Live for settei_azure::AzureOptions {
+    fn provider(&self) -> settei_model::Provider {
+        settei_model::Provider::Azure
+    }
+    fn collect(&self, runtime: &tokio::runtime::Runtime) -> Result<Snapshot> {
+        let collected = runtime.block_on(settei_azure::collect(self.clone(), progress()))?;
+        if let Some(chosen) = &collected.chosen {
+            eprintln!("settei: {chosen}");
+        }
+        tracing::info!(requests = collected.requests, "Azure requests sent");
+        Ok(collected.snapshot)
+    }
+}
+
+/// Collects `target` live.
+pub fn live(target: &dyn Live) -> Result<Snapshot> {
+    debug_assert!(ADAPTERS.contains(&target.provider()));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    // EC2 lives in its own adapter crate; it runs in every region too.
-    let extra: [&dyn settei_aws::RegionalCollector; 1] = [&settei_aws_ec2::Ec2];
-    let snapshot = runtime.block_on(settei_aws::collect(opts.clone(), progress(), &extra))?;
+    let snapshot = target.collect(&runtime)?;
     tracing::info!(
+        provider = %target.provider(),
         resources = snapshot.resources.len(),
         errors = snapshot.errors.len(),
         "collected"

@@ -8,6 +8,7 @@
 
 #![allow(dead_code)]
 
+pub mod azure;
 pub mod webdriver;
 
 use std::io::{BufRead, BufReader, Read, Write};
