@@ -2,7 +2,6 @@
 
 use serde::Deserialize;
 use serde_json::json;
-use settei_model::Resource;
 
 use crate::ctx::Ctx;
 use crate::operations::ROLE_DEFINITIONS;
@@ -75,16 +74,6 @@ pub(crate) async fn collect(ctx: &Ctx<'_>) {
             "actions": f.required("actions", actions),
             "assignable_scopes": f.required("assignable_scopes", p.assignable_scopes.clone()),
         });
-        let serde_json::Value::Object(attributes) = attrs else {
-            unreachable!("an object literal")
-        };
-        ctx.sink.resource(Resource {
-            id: r.id.clone(),
-            kind: CUSTOM_ROLE.into(),
-            region: "global".into(),
-            name,
-            tags: Default::default(),
-            attributes,
-        });
+        ctx.global(CUSTOM_ROLE, r.id.clone(), &name, attrs);
     }
 }

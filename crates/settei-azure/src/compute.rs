@@ -90,9 +90,6 @@ pub(crate) async fn disks(ctx: &Ctx<'_>) {
             "public_network_access": p.public_network_access.as_deref().unwrap_or("Enabled"),
             "data_access_auth_mode": p.data_access_auth_mode.as_deref().unwrap_or("None"),
         });
-        let serde_json::Value::Object(attrs) = attrs else {
-            unreachable!("an object literal")
-        };
         ctx.resource(DISK, &d, attrs);
     }
 }
@@ -131,9 +128,6 @@ pub(crate) async fn vms(ctx: &Ctx<'_>) {
             "secure_boot": uefi.and_then(|u| u.secure_boot_enabled).unwrap_or(false),
             "vtpm": uefi.and_then(|u| u.v_tpm_enabled).unwrap_or(false),
         });
-        let serde_json::Value::Object(attrs) = attrs else {
-            unreachable!("an object literal")
-        };
         ctx.resource(VM, &v, attrs);
     }
 }

@@ -9,7 +9,6 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 use serde_json::json;
-use settei_model::Resource;
 
 use crate::ctx::Ctx;
 use crate::operations::SECURITY_CONTACTS;
@@ -124,15 +123,5 @@ pub(crate) async fn collect(ctx: &Ctx<'_>) {
         "notify_roles": roles.into_iter().collect::<Vec<_>>(),
         "alert_min_severity": f.required("alert_min_severity", shape_ok.then(|| lowest.unwrap_or_default())),
     });
-    let serde_json::Value::Object(attributes) = attrs else {
-        unreachable!("an object literal")
-    };
-    ctx.sink.resource(Resource {
-        id,
-        kind: CONTACTS.into(),
-        region: "global".into(),
-        name: "security contacts".into(),
-        tags: Default::default(),
-        attributes,
-    });
+    ctx.global(CONTACTS, id, "security contacts", attrs);
 }

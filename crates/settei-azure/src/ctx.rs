@@ -152,15 +152,41 @@ impl Ctx<'_> {
         ));
     }
 
-    pub fn resource<P>(&self, kind: &str, r: &ArmResource<P>, attributes: Map<String, Value>) {
+    /// An ARM resource with `attributes` (a JSON object).
+    pub fn resource<P>(&self, kind: &str, r: &ArmResource<P>, attributes: Value) {
         self.sink.resource(Resource {
             id: r.id.clone(),
             kind: kind.to_string(),
             region: r.region(),
             name: r.name.clone(),
             tags: r.tags.clone().unwrap_or_default(),
-            attributes,
+            attributes: object(attributes),
         });
+    }
+
+    /// A record of the whole subscription or tenant (region `global`).
+    pub fn global(&self, kind: &str, id: String, name: &str, attributes: Value) {
+        self.sink.resource(global(kind, id, name, attributes));
+    }
+}
+
+/// A record of the whole subscription or tenant (region `global`).
+pub(crate) fn global(kind: &str, id: String, name: &str, attributes: Value) -> Resource {
+    Resource {
+        id,
+        kind: kind.to_string(),
+        region: "global".to_string(),
+        name: name.to_string(),
+        tags: Default::default(),
+        attributes: object(attributes),
+    }
+}
+
+/// The attributes of a `json!({...})` literal.
+pub(crate) fn object(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        other => unreachable!("attributes are an object literal, not {other}"),
     }
 }
 

@@ -3,7 +3,6 @@
 
 use serde::Deserialize;
 use serde_json::{json, Value};
-use settei_model::Resource;
 
 use crate::ctx::Ctx;
 use crate::operations::PRICINGS;
@@ -86,15 +85,5 @@ pub(crate) async fn collect(ctx: &Ctx<'_>) {
     }
     let plans = if complete { Some(plans) } else { None };
     let attrs = json!({ "plans": f.required("plans", plans) });
-    let Value::Object(attributes) = attrs else {
-        unreachable!("an object literal")
-    };
-    ctx.sink.resource(Resource {
-        id,
-        kind: DEFENDER.into(),
-        region: "global".into(),
-        name: "Microsoft Defender for Cloud".into(),
-        tags: Default::default(),
-        attributes,
-    });
+    ctx.global(DEFENDER, id, "Microsoft Defender for Cloud", attrs);
 }

@@ -4,7 +4,6 @@
 
 use serde::Deserialize;
 use serde_json::json;
-use settei_model::Resource;
 
 use crate::ctx::Ctx;
 use crate::operations::AUTHORIZATION_POLICY;
@@ -46,15 +45,5 @@ pub(crate) async fn collect(ctx: &Ctx<'_>) {
         "guest_user_role_id": f.required("guest_user_role_id", p.guest_user_role_id.clone()),
         "allow_invites_from": f.required("allow_invites_from", p.allow_invites_from.clone()),
     });
-    let serde_json::Value::Object(attributes) = attrs else {
-        unreachable!("an object literal")
-    };
-    ctx.sink.resource(Resource {
-        id,
-        kind: kind.into(),
-        region: "global".into(),
-        name: "authorization policy".into(),
-        tags: Default::default(),
-        attributes,
-    });
+    ctx.global(kind, id, "authorization policy", attrs);
 }

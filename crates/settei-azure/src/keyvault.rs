@@ -174,8 +174,5 @@ async fn vault(ctx: &Ctx<'_>, v: ArmResource<Props>) {
         "keys": keys,
         "secrets": secrets,
     });
-    let serde_json::Value::Object(attrs) = attrs else {
-        unreachable!("an object literal")
-    };
     ctx.resource(VAULT, &v, attrs);
 }

@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 use serde_json::json;
-use settei_model::Resource;
 
 use crate::ctx::Ctx;
 use crate::operations::{ACTIVITY_LOG_ALERTS, DIAGNOSTIC_SETTINGS};
@@ -193,17 +192,7 @@ pub(crate) async fn collect(ctx: &Ctx<'_>) {
         "diagnostic_categories": categories,
         "alert_operations": operations,
     });
-    let serde_json::Value::Object(attributes) = attrs else {
-        unreachable!("an object literal")
-    };
-    ctx.sink.resource(Resource {
-        id,
-        kind: MONITOR.into(),
-        region: "global".into(),
-        name: "activity log".into(),
-        tags: Default::default(),
-        attributes,
-    });
+    ctx.global(MONITOR, id, "activity log", attrs);
 }
 
 /// The operations (lower case) that an alert watches for the whole

@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::Deserialize;
 use serde_json::json;
-use settei_model::{Resource, Snapshot};
+use settei_model::Snapshot;
 use settei_provider::Scope;
 
 use crate::ctx::{ArmResource, Ctx};
@@ -186,9 +186,10 @@ pub(crate) async fn collect(ctx: &Ctx<'_>) -> Subscription {
                 serde_json::Value::Null
             }
         };
-        let mut attrs = serde_json::Map::new();
-        attrs.insert("internet_ingress".into(), ingress);
-        attrs.insert("flow_log_retention_days".into(), retention);
+        let attrs = json!({
+            "internet_ingress": ingress,
+            "flow_log_retention_days": retention,
+        });
         ctx.resource(NSG, &g, attrs);
     }
     subscription
@@ -227,28 +228,10 @@ pub(crate) fn finish(snapshot: &mut Snapshot, subscription: &str, s: Subscriptio
         ));
     }
     let attrs = json!({ "bastion_hosts": bastions, "regions_without_network_watcher": missing });
-    let serde_json::Value::Object(attributes) = attrs else {
-        unreachable!("an object literal")
-    };
-    snapshot.resources.push(Resource {
-        id,
-        kind: NETWORK.into(),
-        region: "global".into(),
-        name: "network".into(),
-        tags: Default::default(),
-        attributes,
-    });
     snapshot
         .resources
-        .sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
-    snapshot.errors.sort_by(|a, b| {
-        (&a.kind, &a.region, &a.resource_id, &a.operation).cmp(&(
-            &b.kind,
-            &b.region,
-            &b.resource_id,
-            &b.operation,
-        ))
-    });
+        .push(crate::ctx::global(NETWORK, id, "network", attrs));
+    snapshot.sort();
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -169,8 +169,5 @@ async fn server(ctx: &Ctx<'_>, s: ArmResource<Props>) {
         "entra_admin": entra,
         "tde_key_type": tde,
     });
-    let serde_json::Value::Object(attrs) = attrs else {
-        unreachable!("an object literal")
-    };
     ctx.resource(SQL_SERVER, &s, attrs);
 }

@@ -141,8 +141,5 @@ async fn account(ctx: &Ctx<'_>, a: ArmResource<Props>) {
             }
         }
     }
-    let serde_json::Value::Object(attrs) = attrs else {
-        unreachable!("an object literal")
-    };
     ctx.resource(STORAGE_ACCOUNT, &a, attrs);
 }

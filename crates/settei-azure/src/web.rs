@@ -138,15 +138,12 @@ async fn site(ctx: &Ctx<'_>, s: Site) {
         "remote_debugging": cfg("remote_debugging", c.and_then(|c| c.remote_debugging_enabled).map(|v| json!(v))),
         "auth_enabled": auth_enabled,
     });
-    let serde_json::Value::Object(attributes) = attrs else {
-        unreachable!("an object literal")
-    };
     ctx.sink.resource(Resource {
         id: s.id.clone(),
         kind: WEB_APP.into(),
         region,
         name: s.name.clone(),
         tags: s.tags.clone().unwrap_or_default(),
-        attributes,
+        attributes: crate::ctx::object(attrs),
     });
 }

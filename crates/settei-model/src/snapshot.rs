@@ -83,6 +83,21 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Puts resources (by kind, then id) and errors (by kind, region,
+    /// resource, operation) in the stable order every snapshot has.
+    pub fn sort(&mut self) {
+        self.resources
+            .sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
+        self.errors.sort_by(|a, b| {
+            (&a.kind, &a.region, &a.resource_id, &a.operation).cmp(&(
+                &b.kind,
+                &b.region,
+                &b.resource_id,
+                &b.operation,
+            ))
+        });
+    }
+
     /// An empty snapshot of `provider`/`account`, for collectors to fill.
     pub fn new(
         provider: Provider,

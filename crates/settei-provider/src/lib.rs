@@ -82,18 +82,8 @@ impl SnapshotSink {
         snapshot.regions = regions;
         snapshot.collected_kinds = inner.kinds.into_iter().collect();
         snapshot.resources = inner.resources;
-        snapshot
-            .resources
-            .sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
         snapshot.errors = inner.errors;
-        snapshot.errors.sort_by(|a, b| {
-            (&a.kind, &a.region, &a.resource_id, &a.operation).cmp(&(
-                &b.kind,
-                &b.region,
-                &b.resource_id,
-                &b.operation,
-            ))
-        });
+        snapshot.sort();
         snapshot
     }
 }
