@@ -559,11 +559,20 @@ fn load_rule(f: &SourceFile, ctx: &RuleContext<'_>, diags: &mut Vec<Diagnostic>)
                     .keys()
                     .any(|k| k.starts_with(&format!("{bench}:"))) =>
             {
-                if !ctx.references.contains_key(id) {
-                    diags.push(src.at_span(
+                match ctx.references.get(id) {
+                    None => diags.push(src.at_span(
                         &r.span(),
                         format!("unknown control `{id}` in benchmark `{bench}`"),
-                    ));
+                    )),
+                    // A control is either checked or explained, not both.
+                    Some(c) if c.gap.is_some() => diags.push(src.at_span(
+                        &r.span(),
+                        format!(
+                            "`{id}` is listed in references/{bench}.gaps.toml as checked by no rule; \
+                             remove it there to cite it"
+                        ),
+                    )),
+                    Some(_) => {}
                 }
             }
             _ => diags.push(src.at_span(
@@ -790,5 +799,17 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("both `ja` and `en`"), "{e}");
+    }
+
+    #[test]
+    fn a_control_a_rule_cites_cannot_also_be_a_gap() {
+        let e = with(
+            "references/cis-azure-3.0.gaps.toml",
+            "[\"4.1\"]\nja = \"理由\"\nen = \"why\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("AZURE-STORAGE-001"), "{e}");
+        assert!(e.contains("checked by no rule"), "{e}");
     }
 }
