@@ -86,17 +86,16 @@ async fn flow_logs(ctx: &Ctx<'_>) -> (Result<BTreeSet<String>, (Read, Failure)>,
             let (Some(target), Some(true)) = (p.target_resource_id, p.enabled) else {
                 continue;
             };
-            // Retention off, or 0 days: records are kept forever.
-            let days = match p.retention_policy {
-                Some(Retention {
-                    enabled: Some(true),
-                    days: Some(d),
-                }) => d,
-                Some(Retention {
-                    enabled: Some(true),
-                    days: None,
-                }) => 0,
-                _ => 0,
+            let Some(days) = retention_days(p.retention_policy.as_ref()) else {
+                return (
+                    Ok(regions),
+                    Err((
+                        FLOW_LOGS,
+                        Failure::shape(
+                            "an enabled flow log does not say how long it keeps records",
+                        ),
+                    )),
+                );
             };
             let e = retention.entry(target.to_ascii_lowercase()).or_insert(days);
             if *e != 0 && (days == 0 || days > *e) {
@@ -134,6 +133,23 @@ struct RuleProps {
     access: Option<String>,
     priority: Option<i64>,
     direction: Option<String>,
+}
+
+/// How long a flow log keeps records: its days, 0 when retention is off
+/// or set to 0 (kept forever); `None` when the answer does not say, which
+/// must not count as forever.
+fn retention_days(r: Option<&Retention>) -> Option<i64> {
+    match r? {
+        Retention {
+            enabled: Some(false),
+            ..
+        } => Some(0),
+        Retention {
+            enabled: Some(true),
+            days,
+        } => *days,
+        Retention { enabled: None, .. } => None,
+    }
 }
 
 pub(crate) async fn collect(ctx: &Ctx<'_>) -> Subscription {
@@ -448,6 +464,17 @@ mod tests {
             ),
             rule("DenyAllInBound", 65500, "Deny", "*", "*", "*"),
         ]
+    }
+
+    #[test]
+    fn a_flow_log_that_does_not_say_its_retention_is_unknown_not_forever() {
+        let r = |enabled, days| Retention { enabled, days };
+        assert_eq!(retention_days(Some(&r(Some(true), Some(30)))), Some(30));
+        assert_eq!(retention_days(Some(&r(Some(true), Some(0)))), Some(0));
+        assert_eq!(retention_days(Some(&r(Some(false), None))), Some(0));
+        assert_eq!(retention_days(Some(&r(Some(true), None))), None);
+        assert_eq!(retention_days(Some(&r(None, Some(90)))), None);
+        assert_eq!(retention_days(None), None);
     }
 
     #[test]
