@@ -1670,6 +1670,10 @@ fn unreadable_settings_are_errors_never_passes() {
             // A parameter group shared by nothing else: require_ssl unknown.
             "--deny",
             "DescribeClusterParameters",
+            // A recording recorder whose status leaves its last delivery
+            // out (the member is optional in the API's shape).
+            "--strip",
+            "DescribeConfigurationRecorderStatus=lastStatus",
         ],
     );
     let (snapshot, report) =
@@ -1762,6 +1766,23 @@ fn unreadable_settings_are_errors_never_passes() {
     assert!(of("AWS-REDSHIFT-001")
         .iter()
         .all(|f| f["status"] != "ERROR"));
+    // The recording recorder (us-east-1) without a last status: whether its
+    // deliveries fail is unknown, so AWS-CONFIG-001 is ERROR there, not
+    // PASS; Tokyo, with no recorder at all, still FAILs.
+    let config = |region: &str| {
+        of("AWS-CONFIG-001")
+            .into_iter()
+            .find(|f| f["region"] == region)
+            .unwrap_or_else(|| panic!("AWS-CONFIG-001: no finding in {region}"))
+    };
+    let virginia = config("us-east-1");
+    assert_eq!(virginia["status"], "ERROR", "{virginia}");
+    assert_eq!(virginia["error"]["cause"], "unknown_shape", "{virginia}");
+    assert_eq!(
+        virginia["error"]["operation"], "config:DescribeConfigurationRecorderStatus",
+        "{virginia}"
+    );
+    assert_eq!(config("ap-northeast-1")["status"], "FAIL");
 
     // Throttled calls were retried up to --max-attempts, then given up.
     let throttled = std::fs::read_to_string(&log)

@@ -7,7 +7,7 @@ use aws_sdk_ec2::types::{
 use base64::Engine as _;
 use serde_json::json;
 use settei_aws::secrets;
-use settei_aws::sibling::{failure, unknown_shape, Ctx, Scope};
+use settei_aws::sibling::{unknown_shape, Ctx, Scope};
 
 use crate::{missing_id, name_of, tags};
 
@@ -140,12 +140,12 @@ async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, ssm: &aws_sdk_ssm::Clie
                     "the response has no DisableApiTermination value",
                 )),
             },
-            Err(e) => ctx.sink.error(failure(
+            Err(e) => ctx.failed(
                 Scope::attrs(INSTANCE, Some(region), &arn, &["termination_protection"]),
                 "ec2",
                 "DescribeInstanceAttribute",
                 &e,
-            )),
+            ),
         }
         match ec2
             .describe_instance_attribute()
@@ -162,12 +162,12 @@ async fn instances(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, ssm: &aws_sdk_ssm::Clie
                     why,
                 )),
             },
-            Err(e) => ctx.sink.error(failure(
+            Err(e) => ctx.failed(
                 Scope::attrs(INSTANCE, Some(region), &arn, &["user_data_secrets"]),
                 "ec2",
                 "DescribeInstanceAttribute",
                 &e,
-            )),
+            ),
         }
         let tags = tags(i.tags());
         let name = name_of(&tags, &id);
@@ -219,12 +219,12 @@ async fn ebs_default(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
                 "the response has no EbsEncryptionByDefault",
             )),
         },
-        Err(e) => ctx.sink.error(failure(
+        Err(e) => ctx.failed(
             Scope::kind(REGION, Some(region)),
             "ec2",
             "GetEbsEncryptionByDefault",
             &e,
-        )),
+        ),
     }
 }
 
@@ -347,12 +347,12 @@ async fn snapshots(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
                 attrs["public"] = json!(public);
                 attrs["shared_accounts"] = json!(accounts);
             }
-            Err(e) => ctx.sink.error(failure(
+            Err(e) => ctx.failed(
                 Scope::attrs(SNAPSHOT, Some(region), &arn, &["public", "shared_accounts"]),
                 "ec2",
                 "DescribeSnapshotAttribute",
                 &e,
-            )),
+            ),
         }
         let tags = tags(s.tags());
         let name = name_of(&tags, &id);
@@ -407,12 +407,12 @@ async fn images(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str) {
                 attrs["public"] = json!(public || img.public() == Some(true));
                 attrs["shared_accounts"] = json!(accounts);
             }
-            Err(e) => ctx.sink.error(failure(
+            Err(e) => ctx.failed(
                 Scope::attrs(IMAGE, Some(region), &arn, &["public", "shared_accounts"]),
                 "ec2",
                 "DescribeImageAttribute",
                 &e,
-            )),
+            ),
         }
         let tags = tags(img.tags());
         let name = img

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::error::{failure, Scope};
+use crate::error::Scope;
 use crate::regional::region_id;
 use crate::Ctx;
 
@@ -23,12 +23,12 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
     {
         Ok(a) => a,
         Err(e) => {
-            return ctx.sink.error(failure(
+            return ctx.failed(
                 Scope::kind(ANALYZER, Some(region)),
                 "access-analyzer",
                 "ListAnalyzers",
                 &e,
-            ))
+            )
         }
     };
     // External-access analyzers only: unused-access analyzers (CIS does not
@@ -53,12 +53,12 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
         {
             Ok(f) => findings += f.len(),
             Err(e) => {
-                return ctx.sink.error(failure(
+                return ctx.failed(
                     Scope::kind(ANALYZER, Some(region)),
                     "access-analyzer",
                     "ListFindings",
                     &e,
-                ))
+                )
             }
         }
     }

@@ -4,7 +4,7 @@
 use aws_sdk_budgets::types::BudgetType;
 use serde_json::json;
 
-use crate::error::{failure, Scope};
+use crate::error::Scope;
 use crate::Ctx;
 
 pub const BUDGETS: &str = "aws.budgets.account";
@@ -30,12 +30,12 @@ pub async fn collect(ctx: &Ctx) {
         // No budget at all is answered with NotFoundException.
         Err(e) if crate::error::code(&e) == Some("NotFoundException") => Vec::new(),
         Err(e) => {
-            return ctx.sink.error(failure(
+            return ctx.failed(
                 Scope::kind(BUDGETS, Some("global")),
                 "budgets",
                 "DescribeBudgets",
                 &e,
-            ))
+            )
         }
     };
     let id = format!("arn:{}:budgets::{}:settings", ctx.partition, ctx.account);
@@ -62,12 +62,12 @@ pub async fn collect(ctx: &Ctx) {
             Err(e) if crate::error::code(&e) == Some("NotFoundException") => {}
             Err(e) => {
                 // The count is unknown; the rule reading it reports ERROR.
-                ctx.sink.error(failure(
+                ctx.failed(
                     Scope::attrs(BUDGETS, None, &id, &["cost_budgets_with_alerts"]),
                     "budgets",
                     "DescribeNotificationsForBudget",
                     &e,
-                ));
+                );
                 break;
             }
         }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::error::{failure, Scope};
+use crate::error::Scope;
 use crate::regional::region_id;
 use crate::Ctx;
 
@@ -15,33 +15,15 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
     let scope = || Scope::kind(CONFIG, Some(region));
     let recorders = match cfg.describe_configuration_recorders().send().await {
         Ok(o) => o.configuration_recorders().to_vec(),
-        Err(e) => {
-            return ctx.sink.error(failure(
-                scope(),
-                "config",
-                "DescribeConfigurationRecorders",
-                &e,
-            ))
-        }
+        Err(e) => return ctx.failed(scope(), "config", "DescribeConfigurationRecorders", &e),
     };
     let statuses = match cfg.describe_configuration_recorder_status().send().await {
         Ok(o) => o.configuration_recorders_status().to_vec(),
-        Err(e) => {
-            return ctx.sink.error(failure(
-                scope(),
-                "config",
-                "DescribeConfigurationRecorderStatus",
-                &e,
-            ))
-        }
+        Err(e) => return ctx.failed(scope(), "config", "DescribeConfigurationRecorderStatus", &e),
     };
     let channels = match cfg.describe_delivery_channels().send().await {
         Ok(o) => o.delivery_channels().len(),
-        Err(e) => {
-            return ctx
-                .sink
-                .error(failure(scope(), "config", "DescribeDeliveryChannels", &e))
-        }
+        Err(e) => return ctx.failed(scope(), "config", "DescribeDeliveryChannels", &e),
     };
     // Join each recorder with its own status by name: the recording flag
     // and the recording group must describe the same recorder.

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::error::{failure, unknown_shape, Scope};
+use crate::error::{unknown_shape, Scope};
 use crate::Ctx;
 
 pub const DYNAMODB_TABLE: &str = "aws.dynamodb.table";
@@ -78,12 +78,12 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
                     "the response has no ContinuousBackupsDescription",
                 )),
             },
-            Err(e) => ctx.sink.error(failure(
+            Err(e) => ctx.failed(
                 Scope::attrs(DYNAMODB_TABLE, Some(region), &arn, &["pitr_enabled"]),
                 "dynamodb",
                 "DescribeContinuousBackups",
                 &e,
-            )),
+            ),
         }
         ctx.resource(DYNAMODB_TABLE, arn, region, name, attrs);
     })

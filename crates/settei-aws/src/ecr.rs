@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::error::{code, failure, unknown_shape, Scope};
+use crate::error::{code, unknown_shape, Scope};
 use crate::{policy, Ctx};
 
 pub const ECR_REPOSITORY: &str = "aws.ecr.repository";
@@ -64,12 +64,12 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
             Err(e) if code(&e) == Some("RepositoryPolicyNotFoundException") => {
                 attrs["policy_public"] = json!(false)
             }
-            Err(e) => ctx.sink.error(failure(
+            Err(e) => ctx.failed(
                 Scope::attrs(ECR_REPOSITORY, Some(region), &arn, &["policy_public"]),
                 "ecr",
                 "GetRepositoryPolicy",
                 &e,
-            )),
+            ),
         }
         ctx.resource(ECR_REPOSITORY, arn, region, name, attrs);
     })

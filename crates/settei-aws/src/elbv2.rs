@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::error::{failure, Scope};
+use crate::error::Scope;
 use crate::Ctx;
 
 pub const LOAD_BALANCER: &str = "aws.elbv2.load_balancer";
@@ -96,12 +96,12 @@ pub async fn collect(ctx: &Ctx, region: &str) {
                     attrs["listeners"] = json!(list);
                 }
             }
-            Err(e) => ctx.sink.error(failure(
+            Err(e) => ctx.failed(
                 Scope::attrs(LOAD_BALANCER, Some(region), &arn, &["listeners"]),
                 "elasticloadbalancing",
                 "DescribeListeners",
                 &e,
-            )),
+            ),
         }
         const ATTRS: &[&str] = &["access_logs", "deletion_protection", "drop_invalid_headers"];
         match elb
@@ -121,12 +121,12 @@ pub async fn collect(ctx: &Ctx, region: &str) {
                 attrs["drop_invalid_headers"] =
                     json!(get("routing.http.drop_invalid_header_fields.enabled"));
             }
-            Err(e) => ctx.sink.error(failure(
+            Err(e) => ctx.failed(
                 Scope::attrs(LOAD_BALANCER, Some(region), &arn, ATTRS),
                 "elasticloadbalancing",
                 "DescribeLoadBalancerAttributes",
                 &e,
-            )),
+            ),
         }
         ctx.resource(LOAD_BALANCER, arn, region, name, attrs);
     })

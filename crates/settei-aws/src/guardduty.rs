@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::error::{failure, Scope};
+use crate::error::Scope;
 use crate::regional::region_id;
 use crate::Ctx;
 
@@ -21,12 +21,12 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
     {
         Ok(ids) => ids,
         Err(e) => {
-            return ctx.sink.error(failure(
+            return ctx.failed(
                 Scope::kind(GUARDDUTY, Some(region)),
                 "guardduty",
                 "ListDetectors",
                 &e,
-            ))
+            )
         }
     };
     let mut enabled = false;
@@ -36,12 +36,12 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
                 enabled |= d.status() == Some(&aws_sdk_guardduty::types::DetectorStatus::Enabled)
             }
             Err(e) => {
-                return ctx.sink.error(failure(
+                return ctx.failed(
                     Scope::kind(GUARDDUTY, Some(region)),
                     "guardduty",
                     "GetDetector",
                     &e,
-                ))
+                )
             }
         }
     }

@@ -69,7 +69,7 @@ async fn account(ctx: &Ctx, iam: &Client) {
                 )),
             }
         }
-        Err(e) => ctx.sink.error(failure(
+        Err(e) => ctx.failed(
             Scope::attrs(
                 ACCOUNT,
                 G,
@@ -83,7 +83,7 @@ async fn account(ctx: &Ctx, iam: &Client) {
             "iam",
             "GetAccountSummary",
             &e,
-        )),
+        ),
     }
     // Hardware MFA: the root user's MFA is virtual when a virtual device is assigned to it.
     if attrs.get("root_mfa_enabled").is_some() {
@@ -103,12 +103,12 @@ async fn account(ctx: &Ctx, iam: &Client) {
                 let mfa = attrs["root_mfa_enabled"].as_bool().unwrap_or(false);
                 attrs.insert("root_hardware_mfa".into(), json!(mfa && !root_virtual));
             }
-            Err(e) => ctx.sink.error(failure(
+            Err(e) => ctx.failed(
                 Scope::attrs(ACCOUNT, G, &id, &["root_hardware_mfa"]),
                 "iam",
                 "ListVirtualMFADevices",
                 &e,
-            )),
+            ),
         }
     }
     // Root usage, from the credential report.
@@ -146,12 +146,12 @@ async fn account(ctx: &Ctx, iam: &Client) {
                 json!(pages.iter().any(|p| !p.policy_roles().is_empty())),
             );
         }
-        Err(e) => ctx.sink.error(failure(
+        Err(e) => ctx.failed(
             Scope::attrs(ACCOUNT, G, &id, &["support_role_attached"]),
             "iam",
             "ListEntitiesForPolicy",
             &e,
-        )),
+        ),
     }
     // Expired server certificates (CIS 1.19).
     match iam
@@ -171,12 +171,12 @@ async fn account(ctx: &Ctx, iam: &Client) {
                 .collect();
             attrs.insert("expired_server_certificates".into(), json!(expired));
         }
-        Err(e) => ctx.sink.error(failure(
+        Err(e) => ctx.failed(
             Scope::attrs(ACCOUNT, G, &id, &["expired_server_certificates"]),
             "iam",
             "ListServerCertificates",
             &e,
-        )),
+        ),
     }
     ctx.resource(
         ACCOUNT,
@@ -263,12 +263,12 @@ async fn password_policy(ctx: &Ctx, iam: &Client) {
             "require_symbols": false, "require_numbers": false, "require_uppercase": false, "require_lowercase": false
         }),
         Err(e) => {
-            ctx.sink.error(failure(
+            ctx.failed(
                 Scope::kind(PASSWORD_POLICY, G),
                 "iam",
                 "GetAccountPasswordPolicy",
                 &e,
-            ));
+            );
             return;
         }
     };
@@ -292,11 +292,7 @@ async fn users(ctx: &Ctx, iam: &Client) {
         .await
     {
         Ok(u) => u,
-        Err(e) => {
-            return ctx
-                .sink
-                .error(failure(Scope::kind(USER, G), "iam", "ListUsers", &e))
-        }
+        Err(e) => return ctx.failed(Scope::kind(USER, G), "iam", "ListUsers", &e),
     };
     settei_provider::bounded(users, ctx.opts.call_concurrency, |u| async move {
         let name = u.user_name().to_string();
@@ -492,11 +488,7 @@ async fn policies(ctx: &Ctx, iam: &Client) {
             .await
         {
             Ok(p) => list.extend(p),
-            Err(e) => {
-                return ctx
-                    .sink
-                    .error(failure(Scope::kind(POLICY, G), "iam", "ListPolicies", &e))
-            }
+            Err(e) => return ctx.failed(Scope::kind(POLICY, G), "iam", "ListPolicies", &e),
         }
     }
     settei_provider::bounded(list, ctx.opts.call_concurrency, |p| async move {
@@ -548,12 +540,12 @@ async fn policies(ctx: &Ctx, iam: &Client) {
                     "the policy document is missing or not JSON",
                 )),
             },
-            Err(e) => ctx.sink.error(failure(
+            Err(e) => ctx.failed(
                 Scope::attrs(POLICY, G, &arn, doc_attrs),
                 "iam",
                 "GetPolicyVersion",
                 &e,
-            )),
+            ),
         }
         ctx.resource(POLICY, arn, "global", name, attrs);
     })
@@ -571,11 +563,7 @@ async fn roles(ctx: &Ctx, iam: &Client) {
         .await
     {
         Ok(r) => r,
-        Err(e) => {
-            return ctx
-                .sink
-                .error(failure(Scope::kind(ROLE, G), "iam", "ListRoles", &e))
-        }
+        Err(e) => return ctx.failed(Scope::kind(ROLE, G), "iam", "ListRoles", &e),
     };
     settei_provider::bounded(list, ctx.opts.call_concurrency, |r| async move {
         let arn = r.arn().to_string();
@@ -614,12 +602,12 @@ async fn roles(ctx: &Ctx, iam: &Client) {
                 let arns: Vec<&str> = attached.iter().filter_map(|p| p.policy_arn()).collect();
                 attrs["attached_policies"] = json!(arns);
             }
-            Err(e) => ctx.sink.error(failure(
+            Err(e) => ctx.failed(
                 Scope::attrs(ROLE, G, &arn, &["attached_policies"]),
                 "iam",
                 "ListAttachedRolePolicies",
                 &e,
-            )),
+            ),
         }
         ctx.resource(ROLE, arn, "global", r.role_name().to_string(), attrs);
     })
@@ -648,12 +636,12 @@ pub async fn collect_account_contact(ctx: &Ctx) {
         Ok(out) => out.alternate_contact().is_some(),
         Err(e) if code(&e) == Some("ResourceNotFoundException") => false,
         Err(e) => {
-            return ctx.sink.error(failure(
+            return ctx.failed(
                 Scope::kind(CONTACT, G),
                 "account",
                 "GetAlternateContact",
                 &e,
-            ))
+            )
         }
     };
     ctx.resource(

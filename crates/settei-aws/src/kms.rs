@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::error::{failure, Scope};
+use crate::error::Scope;
 use crate::{policy, Ctx};
 
 pub const KMS_KEY: &str = "aws.kms.key";
@@ -21,14 +21,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
         .await
     {
         Ok(k) => k,
-        Err(e) => {
-            return ctx.sink.error(failure(
-                Scope::kind(KMS_KEY, Some(region)),
-                "kms",
-                "ListKeys",
-                &e,
-            ))
-        }
+        Err(e) => return ctx.failed(Scope::kind(KMS_KEY, Some(region)), "kms", "ListKeys", &e),
     };
     // Aliases name keys for people; a key without one is named by its id.
     // (A failed listing only costs the names.)
@@ -110,12 +103,12 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
             if rotatable {
                 match kms.get_key_rotation_status().key_id(&key_id).send().await {
                     Ok(o) => attrs["rotation_enabled"] = json!(o.key_rotation_enabled()),
-                    Err(e) => ctx.sink.error(failure(
+                    Err(e) => ctx.failed(
                         Scope::attrs(KMS_KEY, Some(region), &arn, &["rotation_enabled"]),
                         "kms",
                         "GetKeyRotationStatus",
                         &e,
-                    )),
+                    ),
                 }
             } else {
                 attrs["rotation_enabled"] = json!(false);
@@ -144,7 +137,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
                         "the key policy is not JSON",
                     )),
                 },
-                Err(e) => ctx.sink.error(failure(
+                Err(e) => ctx.failed(
                     Scope::attrs(
                         KMS_KEY,
                         Some(region),
@@ -154,7 +147,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
                     "kms",
                     "GetKeyPolicy",
                     &e,
-                )),
+                ),
             }
             let name = aliases
                 .get(meta.key_id())

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::error::{code, failure, unknown_shape, Scope};
+use crate::error::{code, unknown_shape, Scope};
 use crate::{policy, secrets, Ctx};
 
 pub const LAMBDA_FUNCTION: &str = "aws.lambda.function";
@@ -84,12 +84,12 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
             Err(e) if code(&e) == Some("ResourceNotFoundException") => {
                 attrs["policy_public"] = json!(false)
             }
-            Err(e) => ctx.sink.error(failure(
+            Err(e) => ctx.failed(
                 Scope::attrs(LAMBDA_FUNCTION, Some(region), &arn, &["policy_public"]),
                 "lambda",
                 "GetPolicy",
                 &e,
-            )),
+            ),
         }
         match lambda
             .get_function_url_config()
@@ -101,12 +101,12 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
             Err(e) if code(&e) == Some("ResourceNotFoundException") => {
                 attrs["url_auth_type"] = json!("")
             }
-            Err(e) => ctx.sink.error(failure(
+            Err(e) => ctx.failed(
                 Scope::attrs(LAMBDA_FUNCTION, Some(region), &arn, &["url_auth_type"]),
                 "lambda",
                 "GetFunctionUrlConfig",
                 &e,
-            )),
+            ),
         }
         ctx.resource(LAMBDA_FUNCTION, arn, region, name, attrs);
     })

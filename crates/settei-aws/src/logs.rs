@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::error::{failure, Scope};
+use crate::error::Scope;
 use crate::Ctx;
 
 pub const LOG_GROUP: &str = "aws.logs.log_group";
@@ -20,12 +20,12 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
     {
         Ok(g) => g,
         Err(e) => {
-            return ctx.sink.error(failure(
+            return ctx.failed(
                 Scope::kind(LOG_GROUP, Some(region)),
                 "logs",
                 "DescribeLogGroups",
                 &e,
-            ))
+            )
         }
     };
     for g in groups {

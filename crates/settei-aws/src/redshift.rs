@@ -143,12 +143,12 @@ pub async fn collect(ctx: &Ctx, region: &str) {
                     "the response leaves `LoggingEnabled` out",
                 )),
             },
-            Err(e) => ctx.sink.error(failure(
+            Err(e) => ctx.failed(
                 scope(&["audit_logging"]),
                 "redshift",
                 "DescribeLoggingStatus",
                 &e,
-            )),
+            ),
         }
 
         let tags = crate::tag_map(c.tags().iter().map(|t| (t.key(), t.value())));

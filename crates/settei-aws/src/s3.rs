@@ -91,12 +91,12 @@ async fn account_pab(ctx: &Ctx) -> Option<Pab> {
         }
         Err(e) if code(&e) == Some("NoSuchPublicAccessBlockConfiguration") => Pab::default(),
         Err(e) => {
-            ctx.sink.error(failure(
+            ctx.failed(
                 Scope::kind(ACCOUNT, Some("global")),
                 "s3control",
                 "GetPublicAccessBlock",
                 &e,
-            ));
+            );
             return None;
         }
     };
@@ -144,8 +144,7 @@ pub async fn collect(ctx: &Ctx, _regions: &[String]) -> HashMap<String, BucketFa
     {
         Ok(buckets) => buckets,
         Err(e) => {
-            ctx.sink
-                .error(failure(Scope::kind(BUCKET, None), "s3", "ListBuckets", &e));
+            ctx.failed(Scope::kind(BUCKET, None), "s3", "ListBuckets", &e);
             ctx.progress.advance("s3");
             return HashMap::new();
         }
@@ -160,7 +159,7 @@ pub async fn collect(ctx: &Ctx, _regions: &[String]) -> HashMap<String, BucketFa
                     Ok(out) => Ok(location(out.location_constraint().map(|c| c.as_str()))),
                     Err(e) => {
                         let arn = format!("arn:{}:s3:::{name}", ctx.partition);
-                        ctx.sink.error(failure(
+                        ctx.failed(
                             Scope {
                                 kind: BUCKET,
                                 region: None,
@@ -170,7 +169,7 @@ pub async fn collect(ctx: &Ctx, _regions: &[String]) -> HashMap<String, BucketFa
                             "s3",
                             "GetBucketLocation",
                             &e,
-                        ));
+                        );
                         Err(())
                     }
                 };

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::error::{code, failure, Scope};
+use crate::error::{code, Scope};
 use crate::regional::region_id;
 use crate::Ctx;
 
@@ -23,12 +23,12 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) {
             false
         }
         Err(e) => {
-            return ctx.sink.error(failure(
+            return ctx.failed(
                 Scope::kind(SECURITYHUB, Some(region)),
                 "securityhub",
                 "DescribeHub",
                 &e,
-            ))
+            )
         }
     };
     ctx.resource(

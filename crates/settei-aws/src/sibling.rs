@@ -135,6 +135,24 @@ impl Ctx {
             .await
     }
 
+    /// Records a failed call against `scope`: the one way an AWS collector
+    /// records a failure that [`Ctx::listed`] and [`Ctx::described`] do not
+    /// cover (a per-attribute read, a read whose failure has its own scope).
+    /// A caller that also needs the failure's cause builds it with
+    /// [`failure`] and records it with `ctx.sink.error`.
+    pub fn failed<E>(
+        &self,
+        scope: Scope<'_>,
+        service: &str,
+        operation: &str,
+        err: &error::SdkFailure<E>,
+    ) where
+        E: error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        self.sink
+            .error(error::failure(scope, service, operation, err));
+    }
+
     /// The fields of one listed resource that the API must answer, read
     /// through [`settei_provider::Fields::required`].
     pub fn fields<'a>(
